@@ -1,0 +1,28 @@
+// Where tests find their inputs. ctest sets AFBENCH_SOURCE_DIR, AFBENCH_SHARED_DIR and AFBENCH_BINARY_DIR
+// (see afbench_test in the top CMakeLists.txt); running a test binary by hand falls back to the current
+// directory's parents.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace afbench::testing {
+
+/// The repository root.
+std::filesystem::path SourceDir();
+/// ../shared beside the repository root (read-only data).
+std::filesystem::path SharedDir();
+/// The CMake build directory (where the afbench binary and test tools are).
+std::filesystem::path BinaryDir();
+/// A fresh, empty directory unique to the current test, removed at the start of the next run.
+std::filesystem::path MakeTempDir();
+/// Reads a whole file; fails the current test if it cannot.
+std::string ReadFile(const std::filesystem::path& path);
+/// Writes a whole file.
+void WriteFile(const std::filesystem::path& path, const std::string& content);
+/// True when AFBENCH_UPDATE_GOLDEN=1: golden tests then rewrite their files instead of comparing.
+bool UpdateGolden();
+/// Compares `actual` with the golden file (or rewrites it when UpdateGolden()).
+void ExpectMatchesGolden(const std::string& actual, const std::filesystem::path& golden);
+
+}  // namespace afbench::testing
