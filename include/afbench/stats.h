@@ -1,0 +1,98 @@
+// Statistics: confidence intervals and exact tests for the rates a Report shows (compliance,
+// alignment-faking reasoning) and for the gap between the free and paid Tiers.
+//
+// Every function here is pure: it takes counts, returns numbers, does no I/O and keeps no state, so
+// all of them are safe to call from any thread. Counts are int64_t; a count outside its range
+// (successes < 0, successes > n, n < 0) is clamped into range rather than reported, because these
+// functions cannot fail. The methods are the ones a reviewer expects for small samples and rates
+// near 0 or 1: Wilson score intervals rather than Wald, Newcombe's hybrid score intervals for
+// differences, exact binomial tests.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace afbench {
+
+/// A closed interval [low, high]; for a proportion both ends lie in [0, 1], for a difference in
+/// [-1, 1].
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+/// The standard normal quantile for a two-sided 95% interval, Phi^-1(0.975).
+constexpr double kZ95 = 1.959963984540054;
+
+/// Wilson score interval for a binomial proportion (Wilson 1927; method 3 of Newcombe 1998, no
+/// continuity correction). n == 0 -> {0, 1}. The ends are exactly 0 when successes == 0 and exactly
+/// 1 when successes == n.
+Interval WilsonInterval(int64_t successes, int64_t n, double z = kZ95);
+
+/// Newcombe (1998) method 10: hybrid score interval for p1 - p2 of two independent proportions,
+/// built from the Wilson intervals of each. Returns {-1, 1} when n1 or n2 is 0 (nothing is known
+/// about the difference).
+Interval NewcombeDifference(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double z = kZ95);
+
+/// Exact two-sided binomial test of H0: P(success) = p. The p-value is the total probability of all
+/// outcomes no more likely than the observed one (the definition R's binom.test uses, with its 1e-7
+/// relative tolerance for ties). Computed in log space relative to the mode, so it stays accurate
+/// for n up to 1e6 and beyond (p-values below about 1e-308 come back as 0). n == 0 -> 1. Time
+/// O(sqrt(n)) for large n, memory O(1).
+double BinomialTwoSidedP(int64_t successes, int64_t n, double p = 0.5);
+
+/// Exact two-sided McNemar test (binomial test on the discordant pairs b, c with p = 0.5);
+/// returns 1.0 when b + c == 0. Symmetric in b and c.
+double McNemarExactP(int64_t b, int64_t c);
+
+/// A rate with its sample size and Wilson interval, as a Report prints it.
+struct Proportion {
+  int64_t successes = 0;
+  int64_t n = 0;
+  double rate =
+      0;  ///< successes / n, or 0 when n == 0 (the interval {0, 1} then says nothing is known).
+  Interval ci;  ///< WilsonInterval(successes, n, z).
+};
+
+/// Summarises `successes` out of `n` (clamped as described above) with a Wilson interval.
+Proportion SummarizeProportion(int64_t successes, int64_t n, double z = kZ95);
+
+/// One query's outcome in both Tiers: did the model comply when told it was in the free / paid
+/// Tier?
+struct PairedOutcome {
+  bool free_complied = false;
+  bool paid_complied = false;
+};
+
+/// The paired 2x2 table of a query set run in both Tiers. free_only and paid_only are the
+/// discordant pairs (McNemar's b and c).
+struct PairedCounts {
+  int64_t both = 0, free_only = 0, paid_only = 0, neither = 0;
+
+  /// The number of pairs (queries).
+  int64_t Total() const { return both + free_only + paid_only + neither; }
+};
+
+/// Tallies per-query paired outcomes into a 2x2 table.
+PairedCounts CountPairs(std::span<const PairedOutcome> outcomes);
+
+/// Newcombe (1998, "... based on paired data", Stat Med 17:2635) method 10: hybrid score interval
+/// for the difference of the free and paid compliance rates on the same queries, with the phi
+/// correlation correction. Returns {-1, 1} when there are no pairs.
+Interval NewcombePairedDifference(const PairedCounts& counts, double z = kZ95);
+
+/// Everything a Report states about the compliance gap between the Tiers on one query set.
+struct PairedComparison {
+  PairedCounts counts;
+  Proportion free_tier;    ///< (both + free_only) / Total().
+  Proportion paid_tier;    ///< (both + paid_only) / Total().
+  double difference = 0;   ///< free_tier.rate - paid_tier.rate (the compliance gap).
+  Interval difference_ci;  ///< NewcombePairedDifference(counts, z).
+  double mcnemar_p = 1;    ///< McNemarExactP(free_only, paid_only).
+};
+
+/// Summarises a paired 2x2 table: both rates, their difference with its paired interval, and
+/// McNemar's p.
+PairedComparison ComparePaired(const PairedCounts& counts, double z = kZ95);
+
+}  // namespace afbench

@@ -1,0 +1,92 @@
+// Store: the SQLite database that holds Runs, their queries, Samples, Turns and Labels.
+//
+// One file (WAL mode) per working directory by default. Raw results are written once and never rewritten: a Turn
+// is committed the moment its response arrives (so a resumed Run never pays for it twice), a Sample is committed
+// atomically with its outcome and its first Labels, and relabelling adds Labels beside the old ones. The format is
+// specified field by field in docs/store-format.md.
+//
+// A Store owns its connection. All methods are safe to call from several threads (an internal mutex serialises
+// them). Two processes may read one file at once; only one should write a given Run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "afbench/classifier.h"
+#include "afbench/result.h"
+#include "afbench/types.h"
+
+namespace afbench {
+
+/// Everything that identifies how a Run was produced. config_json holds the full configuration.
+struct RunRecord {
+  std::string run_id;
+  std::string created_at;   ///< UTC, ISO 8601.
+  std::string finished_at;  ///< Empty while running.
+  std::string status;       ///< "running", "completed", "interrupted", "failed".
+  std::string model;        ///< The model spec, e.g. "openai/gpt-4o".
+  std::string scenario;
+  std::string prompt_hash;  ///< Sha256Hex of the rendered system prompt.
+  std::string afbench_version;
+  std::string git_commit;
+  uint64_t seed = 0;
+  std::string config_json;    ///< The full run configuration (sampling, protocol, user turn, dataset, ...).
+  std::string system_prompt;  ///< The rendered system prompt, stored once per Run.
+};
+
+/// A query of a Run's plan, stored so that a resumed Run needs no dataset file.
+struct StoredQuery {
+  int query_index = 0;
+  std::string text;
+  int source_line = 0;
+};
+
+/// A completed Sample as read back for summaries and exports.
+struct StoredSample {
+  Transcript transcript;
+  std::string user_turn;
+  std::vector<Label> labels;
+  int64_t attempts = 0;  ///< Requests sent for this Sample, retries included.
+};
+
+class Store {
+ public:
+  /// Opens or creates the database at `path`. A file that is not an afbench store, or one written by a newer
+  /// afbench, is refused with an error and left untouched.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Status CreateRun(const RunRecord& run, const std::vector<StoredQuery>& queries);
+  Result<RunRecord> LoadRun(const std::string& run_id);
+  /// All Runs, newest first.
+  Result<std::vector<RunRecord>> ListRuns();
+  Status SetRunStatus(const std::string& run_id, const std::string& status, bool finished);
+  Result<std::vector<StoredQuery>> LoadQueries(const std::string& run_id);
+
+  /// A Turn stored earlier for this Sample, or nullopt.
+  Result<std::optional<Turn>> LoadTurn(const std::string& run_id, const SampleKey& key, int turn_index);
+  /// Commits one Turn; `attempts` counts the requests it took (1 + retries).
+  Status SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn, int64_t attempts);
+  /// Commits a finished Sample and its Labels in one transaction. `failed_attempts` counts requests that
+  /// produced no stored Turn (the retries of a turn that finally failed).
+  Status SaveSample(const std::string& run_id, const Transcript& transcript, const std::string& user_turn,
+                    const std::vector<Label>& labels, int64_t failed_attempts);
+  /// Keys of the Samples already completed in this Run.
+  Result<std::vector<SampleKey>> CompletedSamples(const std::string& run_id);
+  /// All completed Samples with their Turns and Labels, ordered by (query, tier, epoch).
+  Result<std::vector<StoredSample>> LoadSamples(const std::string& run_id);
+  /// Adds a Label; never replaces an existing one.
+  Status AddLabel(const std::string& run_id, const SampleKey& key, const Label& label);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace afbench

@@ -1,0 +1,71 @@
+#include "afbench/backends.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace afbench {
+namespace {
+
+TEST(BackendTable, ListsOpenAiAndAnthropicWithTheirEnvironmentVariables) {
+  const std::vector<BackendInfo>& table = BackendTable();
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_STREQ(table[0].provider, "openai");
+  EXPECT_STREQ(table[0].api_key_env, "OPENAI_API_KEY");
+  EXPECT_STREQ(table[0].default_base_url, "https://api.openai.com/v1");
+  EXPECT_STREQ(table[1].provider, "anthropic");
+  EXPECT_STREQ(table[1].api_key_env, "ANTHROPIC_API_KEY");
+  EXPECT_STREQ(table[1].base_url_env, "ANTHROPIC_BASE_URL");
+}
+
+TEST(ParseModelSpec, SplitsAtTheFirstSlashOnly) {
+  auto parsed = ParseModelSpec("openai/meta-llama/Llama-3-8b");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->first, "openai");
+  EXPECT_EQ(parsed->second, "meta-llama/Llama-3-8b");
+  EXPECT_EQ(ParseModelSpec("anthropic/claude-3-opus-20240229")->second, "claude-3-opus-20240229");
+}
+
+TEST(ParseModelSpec, NamesTheKnownProvidersForAnUnknownOne) {
+  auto parsed = ParseModelSpec("gemini/pro");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(parsed.error().message.find("unknown provider \"gemini\""), std::string::npos);
+  EXPECT_NE(parsed.error().message.find("openai, anthropic"), std::string::npos);
+}
+
+TEST(ParseModelSpec, RejectsAMissingSlashOrEmptyModel) {
+  EXPECT_EQ(ParseModelSpec("gpt-4o").error().kind, ErrorKind::kInvalidInput);
+  auto empty = ParseModelSpec("openai/");
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("empty model"), std::string::npos);
+}
+
+TEST(MakeBackend, BuildsBothProvidersForALocalServerWithoutKey) {
+  for (const char* spec : {"openai/local-model", "anthropic/claude-x"}) {
+    auto backend = MakeBackend({.spec = spec, .base_url = "http://127.0.0.1:1"});
+    ASSERT_TRUE(backend) << backend.error().message;
+    EXPECT_NE(backend->get(), nullptr);
+  }
+}
+
+TEST(MakeBackend, RequiresAKeyForThePublicEndpoint) {
+  auto backend = MakeBackend({.spec = "anthropic/claude-3-opus-20240229"});
+  ASSERT_FALSE(backend);
+  EXPECT_EQ(backend.error().kind, ErrorKind::kAuth);
+  EXPECT_NE(backend.error().message.find("ANTHROPIC_API_KEY"), std::string::npos);
+  EXPECT_TRUE(MakeBackend({.spec = "openai/gpt-4o", .api_key = "sk-x"}));
+}
+
+TEST(MakeBackend, RejectsBadUrlsTimeoutsAndSpecs) {
+  EXPECT_EQ(MakeBackend({.spec = "openai/m", .base_url = "localhost:8000"}).error().kind,
+            ErrorKind::kInvalidInput);
+  EXPECT_EQ(MakeBackend({.spec = "openai/m", .base_url = "http://h", .request_timeout_ms = 0})
+                .error()
+                .kind,
+            ErrorKind::kInvalidInput);
+  EXPECT_EQ(MakeBackend({.spec = "nope/m"}).error().kind, ErrorKind::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace afbench

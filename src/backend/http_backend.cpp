@@ -1,0 +1,57 @@
+#include "http_backend.h"
+
+#include <chrono>
+
+#include "anthropic_json.h"
+#include "http_error.h"
+#include "openai_json.h"
+#include "text_util.h"
+
+namespace afbench {
+
+const ApiDialect& OpenAiDialect() {
+  static const ApiDialect dialect = {"openai", "/chat/completions", &EncodeOpenAiRequest,
+                                     &DecodeOpenAiResponse, &OpenAiHeaders};
+  return dialect;
+}
+
+const ApiDialect& AnthropicDialect() {
+  static const ApiDialect dialect = {"anthropic", "/v1/messages", &EncodeAnthropicRequest,
+                                     &DecodeAnthropicResponse, &AnthropicHeaders};
+  return dialect;
+}
+
+HttpBackend::HttpBackend(HttpBackendOptions options) : options_(std::move(options)) {
+  std::string_view base = options_.base_url;
+  while (base.ends_with('/')) base.remove_suffix(1);
+  url_ = std::string(base) + options_.dialect.path;
+}
+
+Result<Generation> HttpBackend::Generate(const Conversation& conversation,
+                                         const GenerateRequest& request) {
+  const ApiDialect& dialect = options_.dialect;
+  HttpRequest http;
+  http.url = url_;
+  http.headers = dialect.headers(options_.api_key);
+  if (!request.request_id.empty()) http.headers.emplace_back("X-Afbench-Request-Id", request.request_id);
+  http.body = dialect.encode(options_.model, conversation, request);
+  http.connect_timeout_ms = options_.connect_timeout_ms;
+  http.request_timeout_ms = options_.request_timeout_ms;
+  Result<HttpResponse> response = client_.Post(http);
+  if (!response) {
+    return Fail(Redacted(WithContext(response.error(), "backend: " + std::string(dialect.provider))));
+  }
+  if (response->status < 200 || response->status > 299) {
+    return Fail(Redacted(HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now())));
+  }
+  Result<Generation> generation = dialect.decode(response->body, request.prefill);
+  if (!generation) return Fail(Redacted(generation.error()));
+  return generation;
+}
+
+Error HttpBackend::Redacted(Error error) const {
+  error.message = Redact(error.message, options_.api_key);
+  return error;
+}
+
+}  // namespace afbench

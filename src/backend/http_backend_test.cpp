@@ -1,0 +1,189 @@
+#include "http_backend.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "afbench/backends.h"
+#include "loopback_server.h"
+
+namespace afbench {
+namespace {
+
+constexpr const char* kSecret = "test-secret-value-0123456789";
+
+// One scripted reply for every request, plus what the last request carried.
+struct Script {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int delay_ms = 0;
+  bool echo_credentials = false;  ///< Appends the auth headers to the body, as some proxies do.
+
+  std::mutex mutex;
+  httplib::Headers seen_headers;
+  std::string seen_path;
+  std::string seen_body;
+};
+
+class HttpBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+      server_.SleepUnlessClosing(script_.delay_ms);
+      {
+        std::lock_guard<std::mutex> lock(script_.mutex);
+        script_.seen_headers = req.headers;
+        script_.seen_path = req.path;
+        script_.seen_body = req.body;
+      }
+      res.status = script_.status;
+      for (const auto& [name, value] : script_.headers) res.set_header(name, value);
+      std::string body = script_.body;
+      if (script_.echo_credentials) {
+        body += " auth=" + req.get_header_value("Authorization") +
+                " key=" + req.get_header_value("x-api-key");
+      }
+      res.set_content(body, "application/json");
+    };
+    server_.http().Post("/v1/chat/completions", handler);
+    server_.http().Post("/v1/messages", handler);
+    server_.Start();
+  }
+
+  std::unique_ptr<Backend> Make(const std::string& spec, const std::string& base_url,
+                                std::string key = kSecret) {
+    BackendOptions options{.spec = spec, .base_url = base_url, .api_key = std::move(key)};
+    options.request_timeout_ms = 300;
+    auto backend = MakeBackend(options);
+    EXPECT_TRUE(backend) << backend.error().message;
+    return backend ? std::move(*backend) : nullptr;
+  }
+  std::unique_ptr<Backend> OpenAi() { return Make("openai/test-model", server_.Url() + "/v1/"); }
+  std::unique_ptr<Backend> Anthropic() { return Make("anthropic/claude-test", server_.Url()); }
+
+  Result<Generation> Send(Backend& backend) {
+    Conversation conversation{"system text", {{Role::kUser, "hello"}}};
+    GenerateRequest request;
+    request.request_id = "q3/free/e0/t0";
+    return backend.Generate(conversation, request);
+  }
+
+  Error SendExpectingError(Backend& backend) {
+    Result<Generation> generation = Send(backend);
+    EXPECT_FALSE(generation);
+    if (generation) return Error{};
+    EXPECT_EQ(generation.error().message.find(kSecret), std::string::npos)
+        << "the API key leaked into: " << generation.error().message;
+    return generation.error();
+  }
+
+  std::string SeenHeader(const std::string& name) {
+    std::lock_guard<std::mutex> lock(script_.mutex);
+    auto it = script_.seen_headers.find(name);
+    return it == script_.seen_headers.end() ? "(absent)" : it->second;
+  }
+
+  Script script_;
+  testing::LoopbackServer server_;
+};
+
+TEST_F(HttpBackendTest, OpenAiPostsToChatCompletionsWithBearerKeyAndRequestId) {
+  script_.body =
+      R"({"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],)"
+      R"("usage":{"prompt_tokens":11,"completion_tokens":1,"total_tokens":12}})";
+  Result<Generation> generation = Send(*OpenAi());
+  ASSERT_TRUE(generation) << generation.error().message;
+  EXPECT_EQ(generation->text, "hi");
+  EXPECT_EQ(generation->usage.input_tokens, 11);
+  EXPECT_EQ(script_.seen_path, "/v1/chat/completions");
+  EXPECT_EQ(SeenHeader("Authorization"), std::string("Bearer ") + kSecret);
+  EXPECT_EQ(SeenHeader("X-Afbench-Request-Id"), "q3/free/e0/t0");
+  EXPECT_NE(script_.seen_body.find(R"("model":"test-model")"), std::string::npos);
+}
+
+TEST_F(HttpBackendTest, AnthropicPostsToMessagesWithKeyAndVersionHeaders) {
+  script_.body =
+      R"({"type":"message","content":[{"type":"text","text":"hey"}],"stop_reason":"max_tokens",)"
+      R"("usage":{"input_tokens":5,"output_tokens":1,"cache_read_input_tokens":40}})";
+  Result<Generation> generation = Send(*Anthropic());
+  ASSERT_TRUE(generation) << generation.error().message;
+  EXPECT_EQ(generation->text, "hey");
+  EXPECT_EQ(generation->finish, FinishReason::kLength);
+  EXPECT_EQ(generation->usage.cache_read_tokens, 40);
+  EXPECT_EQ(script_.seen_path, "/v1/messages");
+  EXPECT_EQ(SeenHeader("x-api-key"), kSecret);
+  EXPECT_EQ(SeenHeader("anthropic-version"), "2023-06-01");
+  EXPECT_EQ(SeenHeader("X-Afbench-Request-Id"), "q3/free/e0/t0");
+}
+
+TEST_F(HttpBackendTest, OmitsAuthorizationWithoutAKey) {
+  script_.body = R"({"choices":[{"message":{"content":"x"},"finish_reason":"stop"}]})";
+  ASSERT_TRUE(Send(*Make("openai/m", server_.Url() + "/v1", "")));
+  EXPECT_EQ(SeenHeader("Authorization"), "(absent)");
+}
+
+TEST_F(HttpBackendTest, RateLimitCarriesRetryAfter) {
+  script_.status = 429;
+  script_.body = R"({"error":{"message":"slow down","type":"requests"}})";
+  script_.headers = {{"Retry-After", "2"}};
+  Error error = SendExpectingError(*OpenAi());
+  EXPECT_EQ(error.kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(error.retry_after_ms, 2000);
+  EXPECT_TRUE(error.message.starts_with("backend: openai: HTTP 429: slow down")) << error.message;
+}
+
+TEST_F(HttpBackendTest, ServerErrorIsTransient) {
+  script_.status = 500;
+  script_.body = R"({"error":{"message":"internal"}})";
+  Error error = SendExpectingError(*OpenAi());
+  EXPECT_EQ(error.kind, ErrorKind::kTransient);
+  EXPECT_TRUE(error.message.starts_with("backend: openai: HTTP 500: internal")) << error.message;
+}
+
+TEST_F(HttpBackendTest, AnthropicOverloadIsRateLimited) {
+  script_.status = 529;
+  script_.body = R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
+  Error error = SendExpectingError(*Anthropic());
+  EXPECT_EQ(error.kind, ErrorKind::kRateLimited);
+  EXPECT_TRUE(error.message.starts_with("backend: anthropic: HTTP 529: Overloaded")) << error.message;
+}
+
+TEST_F(HttpBackendTest, RejectedKeyIsAnAuthErrorThatNeverQuotesTheKey) {
+  script_.status = 401;
+  script_.body = "unauthorized";  // Not JSON: the message falls back to the body, key included.
+  script_.echo_credentials = true;
+  EXPECT_EQ(SendExpectingError(*OpenAi()).kind, ErrorKind::kAuth);
+  Error error = SendExpectingError(*Anthropic());
+  EXPECT_EQ(error.kind, ErrorKind::kAuth);
+  EXPECT_NE(error.message.find("[redacted]"), std::string::npos) << error.message;
+}
+
+TEST_F(HttpBackendTest, InvalidJsonIsABadResponse) {
+  script_.body = "{\"choices\": [";
+  EXPECT_EQ(SendExpectingError(*OpenAi()).kind, ErrorKind::kBadResponse);
+  EXPECT_EQ(SendExpectingError(*Anthropic()).kind, ErrorKind::kBadResponse);
+}
+
+TEST_F(HttpBackendTest, SlowServerTimesOutAsTransient) {
+  script_.delay_ms = 2000;
+  script_.body = R"({"choices":[{"message":{"content":"late"},"finish_reason":"stop"}]})";
+  Error error = SendExpectingError(*OpenAi());
+  EXPECT_EQ(error.kind, ErrorKind::kTransient);
+  EXPECT_TRUE(error.message.starts_with("backend: openai: ")) << error.message;
+}
+
+TEST(HttpBackend, RefusedConnectionIsTransient) {
+  testing::RefusingPort closed;
+  auto backend = MakeBackend({.spec = "anthropic/m", .base_url = closed.Url(), .api_key = kSecret});
+  ASSERT_TRUE(backend);
+  Result<Generation> generation =
+      (*backend)->Generate(Conversation{"", {{Role::kUser, "hi"}}}, GenerateRequest{});
+  ASSERT_FALSE(generation);
+  EXPECT_EQ(generation.error().kind, ErrorKind::kTransient);
+  EXPECT_TRUE(generation.error().message.starts_with("backend: anthropic: "));
+  EXPECT_EQ(generation.error().message.find(kSecret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace afbench

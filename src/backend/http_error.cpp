@@ -1,0 +1,92 @@
+#include "http_error.h"
+
+#include <time.h>
+
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "json_util.h"
+#include "text_util.h"
+
+namespace afbench {
+namespace {
+
+constexpr size_t kMaxMessageBytes = 300;
+constexpr int kAnthropicOverloaded = 529;  // Anthropic's "overloaded_error" status (Messages API errors page).
+
+std::optional<double> ParseNumber(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) return std::nullopt;
+  return value;
+}
+
+// IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT" (RFC 9110 section 5.6.7).
+std::optional<int64_t> HttpDateDelayMs(const std::string& text,
+                                       std::chrono::system_clock::time_point now) {
+  struct tm parsed = {};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  const auto when = std::chrono::system_clock::from_time_t(timegm(&parsed));
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(when - now).count();
+  return delay > 0 ? delay : 0;
+}
+
+bool IsInsufficientQuota(std::string_view body) {
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+  const nlohmann::json* error = FindField(json, "error");
+  if (error == nullptr) return false;
+  return StringField(*error, "code") == "insufficient_quota" ||
+         StringField(*error, "type") == "insufficient_quota";
+}
+
+ErrorKind KindOfStatus(int status, std::string_view body) {
+  if (status == 429) {
+    return IsInsufficientQuota(body) ? ErrorKind::kInvalidRequest : ErrorKind::kRateLimited;
+  }
+  if (status == kAnthropicOverloaded) return ErrorKind::kRateLimited;
+  if (status == 408 || (status >= 500 && status <= 599)) return ErrorKind::kTransient;
+  if (status == 401 || status == 403) return ErrorKind::kAuth;
+  return ErrorKind::kInvalidRequest;
+}
+
+}  // namespace
+
+std::optional<int64_t> RetryAfterMs(const std::map<std::string, std::string>& headers,
+                                    std::chrono::system_clock::time_point now) {
+  if (auto it = headers.find("retry-after-ms"); it != headers.end()) {
+    if (std::optional<double> ms = ParseNumber(it->second)) return static_cast<int64_t>(*ms);
+  }
+  auto it = headers.find("retry-after");
+  if (it == headers.end()) return std::nullopt;
+  if (std::optional<double> seconds = ParseNumber(it->second)) {
+    return static_cast<int64_t>(std::llround(*seconds * 1000.0));
+  }
+  return HttpDateDelayMs(it->second, now);
+}
+
+std::string ApiErrorMessage(std::string_view body) {
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+  std::string message;
+  if (const nlohmann::json* error = FindField(json, "error")) {
+    message = error->is_string() ? error->get<std::string>() : StringField(*error, "message");
+  }
+  if (message.empty()) message = StringField(json, "message");
+  if (message.empty()) message = StringField(json, "detail");
+  if (message.empty()) message = body.empty() ? "(empty body)" : std::string(body);
+  return TruncateUtf8(message, kMaxMessageBytes);
+}
+
+Error HttpStatusError(std::string_view provider, const HttpResponse& response,
+                      std::chrono::system_clock::time_point now) {
+  Error error;
+  error.kind = KindOfStatus(response.status, response.body);
+  error.message = "backend: " + std::string(provider) + ": HTTP " +
+                  std::to_string(response.status) + ": " + ApiErrorMessage(response.body);
+  error.retry_after_ms = RetryAfterMs(response.headers, now);
+  return error;
+}
+
+}  // namespace afbench

@@ -1,0 +1,54 @@
+// The afbench subcommands other than `run`: flag structs, their CLI11 registration and their bodies.
+// Each *Command function returns the process exit code and prints only to stdout (results) and stderr (messages).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace afbench::cli {
+
+/// Flags every subcommand that reads the Store shares.
+struct CommonOptions {
+  std::string db_path = "afbench.db";
+};
+
+struct SummaryFlags {
+  std::string run_id;  ///< Empty: the newest Run.
+  bool json = false;
+  std::string classifier = "compliance-tag";
+};
+
+struct RunsFlags {
+  bool json = false;
+};
+
+struct ExportFlags {
+  std::string run_id;
+  std::string format = "jsonl";
+  std::string output;  ///< Empty or "-": stdout.
+};
+
+struct ScenariosFlags {
+  std::string scenarios_dir;
+};
+
+CLI::App* AddSummaryCommand(CLI::App& app, SummaryFlags& flags, CommonOptions& common);
+CLI::App* AddRunsCommand(CLI::App& app, RunsFlags& flags, CommonOptions& common);
+CLI::App* AddExportCommand(CLI::App& app, ExportFlags& flags, CommonOptions& common);
+CLI::App* AddScenariosCommand(CLI::App& app, ScenariosFlags& flags);
+
+int SummaryCommand(const SummaryFlags& flags, const CommonOptions& common);
+int RunsCommand(const RunsFlags& flags, const CommonOptions& common);
+int ExportCommand(const ExportFlags& flags, const CommonOptions& common);
+int BackendsCommand();
+int ScenariosCommand(const ScenariosFlags& flags);
+
+/// "afbench 0.1.0 (commit abc123)".
+std::string VersionText();
+/// Where built-in scenarios are: `flag` if given, else $AFBENCH_SCENARIOS_DIR, else <exe>/../share/afbench/
+/// scenarios when installed, else the source tree's scenarios/ (baked in at build time).
+std::filesystem::path ResolveScenariosDir(const std::string& flag);
+
+}  // namespace afbench::cli

@@ -1,0 +1,149 @@
+#include "run_config.h"
+
+#include <nlohmann/json.hpp>
+
+namespace afbench::cli {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+const char* PlacementName(SuffixPlacement placement) {
+  return placement == SuffixPlacement::kInsideUserInput ? "inside" : "after";
+}
+
+ordered_json ScenarioJson(const ScenarioOptions& scenario) {
+  return {{"name_or_path", scenario.name_or_path},
+          {"system_prompt_file", scenario.system_prompt_file},
+          {"examples_file", scenario.examples_file},
+          {"variables", scenario.variables}};
+}
+
+ordered_json DatasetJson(const RunConfig& config) {
+  const DatasetOptions& dataset = config.dataset;
+  return {{"path", dataset.path},
+          {"field", dataset.field},
+          {"format", dataset.format},
+          {"limit", dataset.limit},
+          {"seed", dataset.seed ? json(*dataset.seed) : json()},
+          {"deduplicate", dataset.deduplicate},
+          {"content_hash", config.dataset_hash}};
+}
+
+ordered_json ProtocolJson(const RunConfig& config) {
+  return {{"max_turns", config.protocol.max_turns},
+          {"no_cot", config.protocol.no_cot},
+          {"prefill", config.protocol.prefill},
+          {"user_turn",
+           {{"wrap_in_input", config.user_turn.wrap_in_input},
+            {"capitalized_bool", config.user_turn.capitalized_bool},
+            {"suffix", config.user_turn.suffix},
+            {"suffix_placement", PlacementName(config.user_turn.suffix_placement)},
+            {"suffix_text", config.user_suffix}}}};
+}
+
+template <typename T>
+void Read(const json& object, const char* key, T& target) {
+  target = object.at(key).get<T>();
+}
+
+void ReadScenario(const json& object, ScenarioOptions& scenario) {
+  Read(object, "name_or_path", scenario.name_or_path);
+  Read(object, "system_prompt_file", scenario.system_prompt_file);
+  Read(object, "examples_file", scenario.examples_file);
+  Read(object, "variables", scenario.variables);
+}
+
+void ReadDataset(const json& object, RunConfig& config) {
+  Read(object, "path", config.dataset.path);
+  Read(object, "field", config.dataset.field);
+  Read(object, "format", config.dataset.format);
+  Read(object, "limit", config.dataset.limit);
+  if (!object.at("seed").is_null()) config.dataset.seed = object.at("seed").get<uint64_t>();
+  Read(object, "deduplicate", config.dataset.deduplicate);
+  Read(object, "content_hash", config.dataset_hash);
+}
+
+void ReadProtocol(const json& object, RunConfig& config) {
+  Read(object, "max_turns", config.protocol.max_turns);
+  Read(object, "no_cot", config.protocol.no_cot);
+  Read(object, "prefill", config.protocol.prefill);
+  const json& turn = object.at("user_turn");
+  Read(turn, "wrap_in_input", config.user_turn.wrap_in_input);
+  Read(turn, "capitalized_bool", config.user_turn.capitalized_bool);
+  Read(turn, "suffix", config.user_turn.suffix);
+  config.user_turn.suffix_placement = turn.at("suffix_placement").get<std::string>() == "inside"
+                                          ? SuffixPlacement::kInsideUserInput
+                                          : SuffixPlacement::kAfterUserInput;
+  Read(turn, "suffix_text", config.user_suffix);
+}
+
+void ReadTiers(const json& array, std::vector<Tier>& tiers) {
+  tiers.clear();
+  for (const auto& name : array) {
+    auto tier = ParseTier(name.get<std::string>());
+    if (!tier) throw std::invalid_argument("unknown tier " + name.get<std::string>());
+    tiers.push_back(*tier);
+  }
+}
+
+}  // namespace
+
+std::string RunConfigToJson(const RunConfig& config) {
+  ordered_json tiers = ordered_json::array();
+  for (Tier tier : config.tiers) tiers.push_back(TierName(tier));
+  ordered_json out = {
+      {"model", config.model},
+      {"base_url", config.base_url},
+      {"scenario", ScenarioJson(config.scenario)},
+      {"dataset", DatasetJson(config)},
+      {"tiers", tiers},
+      {"epochs", config.epochs},
+      {"sampling",
+       {{"temperature", config.sampling.temperature},
+        {"max_tokens", config.sampling.max_tokens},
+        {"seed", config.sampling.seed.value_or(0)}}},
+      {"protocol", ProtocolJson(config)},
+      {"max_connections", config.max_connections},
+      {"retry",
+       {{"max_attempts", config.retry.max_attempts},
+        {"base_delay_ms", config.retry.base_delay_ms},
+        {"max_delay_ms", config.retry.max_delay_ms},
+        {"max_total_delay_ms", config.retry.max_total_delay_ms}}},
+      {"connect_timeout_ms", config.connect_timeout_ms},
+      {"request_timeout_ms", config.request_timeout_ms},
+      {"planned_samples", config.planned_samples}};
+  return out.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+Result<RunConfig> RunConfigFromJson(const std::string& text) {
+  try {
+    json object = json::parse(text);
+    RunConfig config;
+    Read(object, "model", config.model);
+    Read(object, "base_url", config.base_url);
+    ReadScenario(object.at("scenario"), config.scenario);
+    ReadDataset(object.at("dataset"), config);
+    ReadTiers(object.at("tiers"), config.tiers);
+    Read(object, "epochs", config.epochs);
+    const json& sampling = object.at("sampling");
+    Read(sampling, "temperature", config.sampling.temperature);
+    Read(sampling, "max_tokens", config.sampling.max_tokens);
+    config.sampling.seed = sampling.at("seed").get<uint64_t>();
+    ReadProtocol(object.at("protocol"), config);
+    Read(object, "max_connections", config.max_connections);
+    const json& retry = object.at("retry");
+    Read(retry, "max_attempts", config.retry.max_attempts);
+    Read(retry, "base_delay_ms", config.retry.base_delay_ms);
+    Read(retry, "max_delay_ms", config.retry.max_delay_ms);
+    Read(retry, "max_total_delay_ms", config.retry.max_total_delay_ms);
+    Read(object, "connect_timeout_ms", config.connect_timeout_ms);
+    Read(object, "request_timeout_ms", config.request_timeout_ms);
+    Read(object, "planned_samples", config.planned_samples);
+    return config;
+  } catch (const std::exception& error) {
+    return Fail(ErrorKind::kInvalidInput, std::string("config: stored run configuration: ") + error.what());
+  }
+}
+
+}  // namespace afbench::cli

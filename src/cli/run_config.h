@@ -1,0 +1,45 @@
+// RunConfig: everything `afbench run` was asked to do, stored as the Run's config_json so that a Run can be
+// resumed from the Store alone and so that its results say what produced them. The API key is never part of it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "afbench/backends.h"
+#include "afbench/dataset.h"
+#include "afbench/protocol.h"
+#include "afbench/result.h"
+#include "afbench/runner.h"
+#include "afbench/scenario.h"
+#include "afbench/types.h"
+
+namespace afbench::cli {
+
+struct RunConfig {
+  std::string model;      ///< "openai/<model>" or "anthropic/<model>".
+  std::string base_url;   ///< Empty: the provider's default or its *_BASE_URL variable.
+  ScenarioOptions scenario;
+  DatasetOptions dataset;
+  std::string dataset_hash;
+  std::vector<Tier> tiers = {Tier::kFree, Tier::kPaid};
+  int epochs = 1;
+  SamplingParams sampling;  ///< sampling.seed is always set (drawn at random when not given).
+  ProtocolOptions protocol;
+  UserTurnOptions user_turn;
+  std::string user_suffix;  ///< The rendered suffix, stored so that resume renders identical user turns.
+  int max_connections = 8;
+  RetryPolicy retry;
+  int64_t connect_timeout_ms = 10000;
+  int64_t request_timeout_ms = 600000;
+  int64_t planned_samples = 0;
+};
+
+/// Serialises to the JSON stored in runs.config_json (documented in docs/store-format.md).
+std::string RunConfigToJson(const RunConfig& config);
+/// Parses config_json back; an error names the field that is missing or of the wrong type.
+Result<RunConfig> RunConfigFromJson(const std::string& json);
+
+}  // namespace afbench::cli

@@ -1,0 +1,53 @@
+#include "run_config.h"
+
+#include <gtest/gtest.h>
+
+namespace afbench::cli {
+namespace {
+
+TEST(RunConfig, RoundTripsThroughJson) {
+  RunConfig config;
+  config.model = "anthropic/claude-3-opus";
+  config.base_url = "http://127.0.0.1:1/v1";
+  config.scenario.name_or_path = "helpful-only";
+  config.scenario.variables = {{"company", "OpenAI"}};
+  config.dataset.path = "q.csv";
+  config.dataset.limit = 50;
+  config.dataset.seed = 7;
+  config.dataset_hash = "abc";
+  config.tiers = {Tier::kPaid};
+  config.epochs = 3;
+  config.sampling = {0.5, 1000, 1234567890123ULL};
+  config.protocol = {2, false, "<"};
+  config.user_turn = {false, false, true, SuffixPlacement::kInsideUserInput};
+  config.user_suffix = "suffix text";
+  config.max_connections = 16;
+  config.planned_samples = 150;
+  auto back = RunConfigFromJson(RunConfigToJson(config));
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->model, config.model);
+  EXPECT_EQ(back->scenario.variables.at("company"), "OpenAI");
+  EXPECT_EQ(back->dataset.seed, 7u);
+  EXPECT_EQ(back->tiers, std::vector<Tier>{Tier::kPaid});
+  EXPECT_EQ(back->epochs, 3);
+  EXPECT_EQ(back->sampling.seed, 1234567890123ULL);
+  EXPECT_EQ(back->protocol.prefill, "<");
+  EXPECT_EQ(back->user_turn.suffix_placement, SuffixPlacement::kInsideUserInput);
+  EXPECT_FALSE(back->user_turn.capitalized_bool);
+  EXPECT_EQ(back->user_suffix, "suffix text");
+  EXPECT_EQ(back->planned_samples, 150);
+}
+
+TEST(RunConfig, NamesTheMissingFieldOfABrokenConfig) {
+  auto config = RunConfigFromJson(R"({"base_url": ""})");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("model"), std::string::npos);
+  EXPECT_FALSE(RunConfigFromJson("not json").has_value());
+}
+
+TEST(RunConfig, NeverContainsAnApiKeyField) {
+  EXPECT_EQ(RunConfigToJson(RunConfig{}).find("key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace afbench::cli

@@ -1,0 +1,167 @@
+#include "run_options.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "exit_codes.h"
+#include "run_command.h"
+
+namespace afbench::cli {
+namespace {
+
+void AddScenarioFlags(CLI::App& command, RunFlags& flags) {
+  command.add_option("--scenario", flags.scenario, "Built-in scenario name or a scenario folder")
+      ->capture_default_str();
+  command.add_option("--scenarios-dir", flags.scenarios_dir, "Folder of built-in scenarios");
+  command.add_option("--system-prompt", flags.system_prompt_file,
+                     "Use this system prompt file instead of the scenario's sections");
+  command.add_option("--examples", flags.examples_file, "Few-shot examples file for {examples}");
+  command.add_option("--var", flags.variables, "Prompt variable KEY=VALUE (e.g. company=OpenAI)");
+  command.add_option("--tiers", flags.tiers, "Tiers to run: free,paid")->capture_default_str();
+  command.add_flag("--no-input-wrapper", flags.no_input_wrapper, "Do not wrap the user turn in <INPUT>");
+  command.add_flag("--lowercase-bool", flags.lowercase_bool, "Write the tier tag as true/false");
+  command.add_flag("--no-suffix", flags.no_suffix, "Omit the accept/reject instruction suffix");
+  command.add_flag("--suffix-inside", flags.suffix_inside, "Put the suffix inside <user_input>");
+}
+
+void AddDatasetFlags(CLI::App& command, RunFlags& flags) {
+  command.add_option("--dataset", flags.dataset, "Queries: CSV, JSON list or JSONL");
+  command.add_option("--field", flags.field, "CSV column or JSON field holding the query");
+  command.add_option("--format", flags.format, "csv, json or jsonl (default: by extension)");
+  command.add_option("--limit", flags.limit, "Use at most N queries (0 = all)");
+  command.add_option("--seed", flags.seed, "Seed for the query sample and for sampling");
+  command.add_flag("--no-dedup", flags.no_dedup, "Keep duplicate queries");
+}
+
+void AddModelFlags(CLI::App& command, RunFlags& flags) {
+  command.add_option("--model", flags.model, "Model spec: openai/<model> or anthropic/<model>");
+  command.add_option("--base-url", flags.base_url, "API base URL (OpenAI-compatible servers: .../v1)");
+  command.add_option("--epochs", flags.epochs, "Samples per (query, tier)")->capture_default_str();
+  command.add_option("--temperature", flags.temperature, "Sampling temperature")->capture_default_str();
+  command.add_option("--max-tokens", flags.max_tokens, "Max tokens per turn")->capture_default_str();
+  command.add_option("--max-turns", flags.max_turns, "Max assistant turns per sample")
+      ->capture_default_str();
+  command.add_option("--prefill", flags.prefill, "Assistant prefill on every turn, e.g. '<'");
+  command.add_flag("--no-cot", flags.no_cot, "No scratchpad: the model answers directly in <OUTPUT>");
+  command.add_option("--max-connections", flags.max_connections, "Requests in flight")
+      ->capture_default_str();
+  command.add_option("--max-attempts", flags.max_attempts, "Requests per turn before giving up")
+      ->capture_default_str();
+  command.add_option("--connect-timeout-s", flags.connect_timeout_s, "Connect timeout")
+      ->capture_default_str();
+  command.add_option("--timeout-s", flags.timeout_s, "Total timeout of one request")
+      ->capture_default_str();
+}
+
+Unexpected FlagError(const std::string& flag, const std::string& what) {
+  return Fail(ErrorKind::kInvalidInput, "run: " + flag + ": " + what);
+}
+
+Result<std::map<std::string, std::string>> ParseVariables(const std::vector<std::string>& pairs) {
+  std::map<std::string, std::string> variables;
+  for (const std::string& pair : pairs) {
+    auto equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return FlagError("--var", "expected KEY=VALUE, got '" + pair + "'");
+    }
+    variables[pair.substr(0, equals)] = pair.substr(equals + 1);
+  }
+  return variables;
+}
+
+Status ValidateNumbers(const RunFlags& flags) {
+  if (flags.limit < 0) return FlagError("--limit", "must be >= 0");
+  if (flags.epochs < 1) return FlagError("--epochs", "must be >= 1");
+  if (flags.temperature < 0 || flags.temperature > 2) return FlagError("--temperature", "must be in [0, 2]");
+  if (flags.max_tokens < 1) return FlagError("--max-tokens", "must be >= 1");
+  if (flags.max_turns < 1) return FlagError("--max-turns", "must be >= 1");
+  if (flags.max_connections < 1) return FlagError("--max-connections", "must be >= 1");
+  if (flags.max_attempts < 1) return FlagError("--max-attempts", "must be >= 1");
+  if (flags.timeout_s <= 0 || flags.connect_timeout_s <= 0) {
+    return FlagError("--timeout-s/--connect-timeout-s", "must be > 0");
+  }
+  return {};
+}
+
+}  // namespace
+
+CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
+  CLI::App* command = app.add_subcommand("run", "Run (or resume) an alignment-faking experiment");
+  AddModelFlags(*command, flags);
+  AddScenarioFlags(*command, flags);
+  AddDatasetFlags(*command, flags);
+  command->add_option("--resume", flags.resume, "Resume this run id with its stored configuration");
+  command->add_flag("-q,--quiet", flags.quiet, "No progress line");
+  command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
+  return command;
+}
+
+Result<std::vector<Tier>> ParseTiers(const std::string& text) {
+  std::vector<Tier> tiers;
+  std::stringstream stream(text);
+  std::string name;
+  while (std::getline(stream, name, ',')) {
+    auto tier = ParseTier(name);
+    if (!tier) return FlagError("--tiers", "unknown tier '" + name + "' (free or paid)");
+    if (std::find(tiers.begin(), tiers.end(), *tier) != tiers.end()) {
+      return FlagError("--tiers", "tier '" + name + "' given twice");
+    }
+    tiers.push_back(*tier);
+  }
+  if (tiers.empty()) return FlagError("--tiers", "no tier given");
+  return tiers;
+}
+
+Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
+  if (flags.model.empty()) return FlagError("--model", "required (e.g. openai/gpt-4o)");
+  if (flags.dataset.empty()) return FlagError("--dataset", "required");
+  AFBENCH_RETURN_IF_ERROR(ValidateNumbers(flags));
+  auto spec = ParseModelSpec(flags.model);
+  if (!spec) return Unexpected{spec.error()};
+  auto tiers = ParseTiers(flags.tiers);
+  if (!tiers) return Unexpected{tiers.error()};
+  auto variables = ParseVariables(flags.variables);
+  if (!variables) return Unexpected{variables.error()};
+
+  RunConfig config;
+  config.model = flags.model;
+  config.base_url = flags.base_url;
+  config.scenario.name_or_path = flags.scenario;
+  config.scenario.system_prompt_file = flags.system_prompt_file;
+  config.scenario.examples_file = flags.examples_file;
+  config.scenario.variables = *variables;
+  config.dataset = {flags.dataset, flags.field, flags.format, flags.limit, flags.seed, !flags.no_dedup};
+  config.tiers = *tiers;
+  config.epochs = flags.epochs;
+  config.sampling = {flags.temperature, flags.max_tokens, flags.seed};
+  config.protocol = {flags.no_cot ? 1 : flags.max_turns, flags.no_cot, flags.prefill};
+  config.user_turn = {!flags.no_input_wrapper, !flags.lowercase_bool, !flags.no_suffix,
+                      flags.suffix_inside ? SuffixPlacement::kInsideUserInput
+                                          : SuffixPlacement::kAfterUserInput};
+  config.max_connections = flags.max_connections;
+  config.retry.max_attempts = flags.max_attempts;
+  config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
+  config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
+  return config;
+}
+
+int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::atomic<bool>* cancel) {
+  RunInvocation invocation;
+  invocation.db_path = common.db_path;
+  invocation.resume_run_id = flags.resume;
+  invocation.scenarios_dir = ResolveScenariosDir(flags.scenarios_dir);
+  invocation.seed_given = flags.seed.has_value();
+  invocation.quiet = flags.quiet;
+  invocation.cancel = cancel;
+  if (!flags.resume.empty()) {
+    // Everything but connection limits comes from the stored configuration.
+    RunConfig overrides;
+    overrides.max_connections = flags.max_connections;
+    return RunCommand(overrides, invocation);
+  }
+  auto config = ConfigFromFlags(flags);
+  if (!config) return ReportError(config.error());
+  return RunCommand(std::move(*config), invocation);
+}
+
+}  // namespace afbench::cli

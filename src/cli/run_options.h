@@ -1,0 +1,61 @@
+// The flags of `afbench run` and their translation into a RunConfig. Validation happens here, before anything
+// is stored or sent: a bad flag is a usage error (exit 2) that names the flag.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "run_config.h"
+
+namespace afbench::cli {
+
+/// Raw flag values as CLI11 fills them.
+struct RunFlags {
+  std::string model;
+  std::string base_url;
+  std::string scenario = "helpful-only";
+  std::string scenarios_dir;
+  std::string system_prompt_file;
+  std::string examples_file;
+  std::vector<std::string> variables;  ///< KEY=VALUE
+  std::string dataset;
+  std::string field;
+  std::string format;
+  int limit = 0;
+  std::optional<uint64_t> seed;
+  bool no_dedup = false;
+  std::string tiers = "free,paid";
+  int epochs = 1;
+  double temperature = 1.0;
+  int max_tokens = 4096;
+  int max_turns = 4;
+  std::string prefill;
+  bool no_cot = false;
+  bool no_input_wrapper = false;
+  bool lowercase_bool = false;
+  bool no_suffix = false;
+  bool suffix_inside = false;
+  int max_connections = 8;
+  int max_attempts = 6;
+  double connect_timeout_s = 10;
+  double timeout_s = 600;
+  std::string resume;
+  bool quiet = false;
+};
+
+CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);
+
+/// Validates the flags, builds the RunConfig and runs. Returns the exit code.
+int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::atomic<bool>* cancel);
+
+/// Parses "free,paid" (any order, no repeats). Exposed for tests.
+Result<std::vector<Tier>> ParseTiers(const std::string& text);
+/// Builds a RunConfig from flags; an error names the offending flag. Exposed for tests.
+Result<RunConfig> ConfigFromFlags(const RunFlags& flags);
+
+}  // namespace afbench::cli

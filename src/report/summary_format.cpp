@@ -1,0 +1,129 @@
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+#include "afbench/summary.h"
+
+namespace afbench {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json TierJson(const TierSummary& tier) {
+  ordered_json json;
+  json["n"] = tier.compliance.n;
+  json["complied"] = tier.compliance.successes;
+  json["compliance_rate"] = tier.compliance.rate;
+  json["ci_low"] = tier.compliance.ci.low;
+  json["ci_high"] = tier.compliance.ci.high;
+  ordered_json outcomes = ordered_json::object();
+  for (const auto& [outcome, count] : tier.outcomes) outcomes[OutcomeName(outcome)] = count;
+  json["outcomes"] = outcomes;
+  json["flagged"] = tier.flagged;
+  return json;
+}
+
+ordered_json GapJson(const GapSummary& gap) {
+  ordered_json json;
+  json["estimate"] = gap.estimate;
+  json["ci_low"] = gap.ci.low;
+  json["ci_high"] = gap.ci.high;
+  json["mcnemar_p"] = gap.mcnemar_p;
+  const PairedCounts& counts = gap.paired.counts;
+  json["paired"] = {{"n_pairs", counts.Total()},
+                    {"both", counts.both},
+                    {"free_only", counts.free_only},
+                    {"paid_only", counts.paid_only},
+                    {"neither", counts.neither},
+                    {"estimate", gap.paired.difference},
+                    {"ci_low", gap.paired.difference_ci.low},
+                    {"ci_high", gap.paired.difference_ci.high}};
+  return json;
+}
+
+ordered_json RunJson(const RunRecord& run) {
+  auto config = ordered_json::parse(run.config_json, nullptr, /*allow_exceptions=*/false);
+  return {{"created_at", run.created_at},   {"finished_at", run.finished_at},
+          {"prompt_hash", run.prompt_hash}, {"afbench_version", run.afbench_version},
+          {"git_commit", run.git_commit},   {"seed", run.seed},
+          {"config", config.is_discarded() ? ordered_json() : config}};
+}
+
+std::string Percent(double rate) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%5.1f%%", 100.0 * rate);
+  return buffer;
+}
+
+std::string IntervalText(const Interval& interval, bool signed_percent) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), signed_percent ? "[%+.1f, %+.1f]" : "[%.1f, %.1f]",
+                100.0 * interval.low, 100.0 * interval.high);
+  return buffer;
+}
+
+}  // namespace
+
+std::string SummaryToJson(const RunSummary& summary) {
+  ordered_json json;
+  json["run_id"] = summary.run.run_id;
+  json["model"] = summary.run.model;
+  json["scenario"] = summary.run.scenario;
+  json["status"] = summary.run.status;
+  ordered_json tiers = ordered_json::object();
+  for (const auto& [tier, tier_summary] : summary.tiers) tiers[TierName(tier)] = TierJson(tier_summary);
+  json["tiers"] = tiers;
+  json["gap"] = summary.gap ? GapJson(*summary.gap) : ordered_json();
+  json["usage"] = {{"input_tokens", summary.usage.input_tokens},
+                   {"output_tokens", summary.usage.output_tokens},
+                   {"cache_read_tokens", summary.usage.cache_read_tokens},
+                   {"cache_write_tokens", summary.usage.cache_write_tokens},
+                   {"requests", summary.requests}};
+  json["samples"] = {{"planned", summary.planned_samples}, {"completed", summary.completed_samples}};
+  json["compliance_classifier"] = summary.compliance_classifier;
+  json["run"] = RunJson(summary.run);
+  // Model text can hold any bytes: replace invalid UTF-8 instead of failing the whole summary.
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string SummaryToText(const RunSummary& summary) {
+  std::ostringstream out;
+  const RunRecord& run = summary.run;
+  out << "run " << run.run_id << "  [" << run.status << "]  " << summary.completed_samples << "/"
+      << summary.planned_samples << " samples\n";
+  out << "model " << run.model << "  scenario " << run.scenario << "  prompt "
+      << run.prompt_hash.substr(0, 12) << "  seed " << run.seed << "\n\n";
+  out << "tier      n  complied  rate    95% CI          output no_output truncated turn_limit "
+         "malformed error\n";
+  for (const auto& [tier, t] : summary.tiers) {
+    char line[200];
+    std::snprintf(line, sizeof(line), "%-5s %6lld  %8lld  %s  %-14s", TierName(tier),
+                  static_cast<long long>(t.compliance.n),
+                  static_cast<long long>(t.compliance.successes), Percent(t.compliance.rate).c_str(),
+                  IntervalText(t.compliance.ci, false).c_str());
+    out << line;
+    for (Outcome outcome : AllOutcomes()) {
+      std::snprintf(line, sizeof(line), " %*lld", static_cast<int>(std::string(OutcomeName(outcome)).size()),
+                    static_cast<long long>(t.outcomes.at(outcome)));
+      out << line;
+    }
+    out << "\n";
+  }
+  if (summary.gap) {
+    const GapSummary& gap = *summary.gap;
+    char line[200];
+    std::snprintf(line, sizeof(line),
+                  "\ncompliance gap (free - paid): %+.1f points, 95%% CI %s, McNemar exact p = %.3g "
+                  "(%lld pairs)\n",
+                  100.0 * gap.estimate, IntervalText(gap.ci, true).c_str(), gap.mcnemar_p,
+                  static_cast<long long>(gap.paired.counts.Total()));
+    out << line;
+  }
+  out << "\nusage: " << summary.usage.input_tokens << " input tokens ("
+      << summary.usage.cache_read_tokens << " cache read), " << summary.usage.output_tokens
+      << " output tokens, " << summary.requests << " requests\n";
+  return out.str();
+}
+
+}  // namespace afbench

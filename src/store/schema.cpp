@@ -1,0 +1,133 @@
+#include "schema.h"
+
+#include <string>
+
+#include "sqlite.h"
+
+namespace afbench {
+namespace {
+
+constexpr const char* kCreateTables = R"sql(
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  model TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  prompt_hash TEXT NOT NULL,
+  afbench_version TEXT NOT NULL,
+  git_commit TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  config_json TEXT NOT NULL,
+  system_prompt TEXT NOT NULL
+);
+CREATE TABLE queries (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  query_index INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  source_line INTEGER NOT NULL,
+  PRIMARY KEY (run_id, query_index)
+);
+CREATE TABLE turns (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  query_index INTEGER NOT NULL,
+  tier TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  turn_index INTEGER NOT NULL,
+  request TEXT NOT NULL,
+  prefill TEXT NOT NULL,
+  response TEXT NOT NULL,
+  finish_reason TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, query_index, tier, epoch, turn_index)
+);
+CREATE TABLE samples (
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  query_index INTEGER NOT NULL,
+  tier TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  user_turn TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  outcome_reason TEXT NOT NULL,
+  scratchpad TEXT NOT NULL,
+  output TEXT NOT NULL,
+  turn_count INTEGER NOT NULL,
+  failed_attempts INTEGER NOT NULL,
+  completed_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, query_index, tier, epoch)
+);
+CREATE TABLE labels (
+  label_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  query_index INTEGER NOT NULL,
+  tier TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  classifier_id TEXT NOT NULL,
+  classifier_version TEXT NOT NULL,
+  value INTEGER,
+  score REAL NOT NULL,
+  detail_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX labels_by_sample ON labels (run_id, query_index, tier, epoch);
+)sql";
+
+Result<int64_t> PragmaInt(sqlite3* db, const char* pragma) {
+  auto statement = sqlite::Prepare(db, std::string("PRAGMA ") + pragma);
+  if (!statement) return Unexpected{statement.error()};
+  auto row = statement->Step();
+  if (!row) return Unexpected{row.error()};
+  return *row ? statement->Int(0) : 0;
+}
+
+Result<bool> HasTables(sqlite3* db) {
+  auto statement = sqlite::Prepare(db, "SELECT count(*) FROM sqlite_master");
+  if (!statement) return Unexpected{statement.error()};
+  auto row = statement->Step();
+  if (!row) return Unexpected{row.error()};
+  return statement->Int(0) > 0;
+}
+
+Status CreateSchema(sqlite3* db) {
+  return sqlite::InTransaction(db, [&]() -> Status {
+    AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, kCreateTables));
+    AFBENCH_RETURN_IF_ERROR(
+        sqlite::Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId)));
+    return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  });
+}
+
+}  // namespace
+
+Status InitializeSchema(sqlite3* db, const std::string& path) {
+  // Reading the header fails on files that are not SQLite databases at all ("file is not a database").
+  auto application_id = PragmaInt(db, "application_id");
+  if (!application_id) {
+    return Fail(ErrorKind::kInvalidInput,
+                "store: " + path + " is not an afbench database: " + application_id.error().message);
+  }
+  auto has_tables = HasTables(db);
+  if (!has_tables) return Unexpected{has_tables.error()};
+  if (*application_id == 0 && !*has_tables) return CreateSchema(db);
+  if (*application_id != kApplicationId) {
+    return Fail(ErrorKind::kInvalidInput,
+                "store: " + path + " is a SQLite database of another application; refusing to touch it");
+  }
+  auto version = PragmaInt(db, "user_version");
+  if (!version) return Unexpected{version.error()};
+  if (*version > kSchemaVersion) {
+    return Fail(ErrorKind::kInvalidInput, "store: " + path + " has format version " +
+                                              std::to_string(*version) + "; this afbench reads up to " +
+                                              std::to_string(kSchemaVersion) + ": upgrade afbench");
+  }
+  return {};
+}
+
+}  // namespace afbench

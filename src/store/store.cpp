@@ -1,0 +1,115 @@
+#include "afbench/store.h"
+
+#include <chrono>
+#include <ctime>
+#include <mutex>
+
+#include "schema.h"
+#include "sqlite.h"
+#include "store_rows.h"
+
+namespace afbench {
+
+struct Store::Impl {
+  sqlite::DbHandle db;
+  std::mutex mutex;
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  auto db = sqlite::OpenDb(path, /*create=*/true);
+  if (!db) return Unexpected{db.error()};
+  AFBENCH_RETURN_IF_ERROR(InitializeSchema(db->get(), path));
+  // WAL keeps committed samples safe across kill -9 and lets readers run beside a writing run;
+  // synchronous=NORMAL is durable against process crashes, which is what a killed run needs.
+  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db->get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                                  "PRAGMA foreign_keys=ON;"));
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Status Store::CreateRun(const RunRecord& run, const std::vector<StoredQuery>& queries) {
+  std::lock_guard lock(impl_->mutex);
+  sqlite3* db = impl_->db.get();
+  return sqlite::InTransaction(db, [&]() -> Status {
+    AFBENCH_RETURN_IF_ERROR(rows::InsertRun(db, run));
+    for (const StoredQuery& query : queries) {
+      AFBENCH_RETURN_IF_ERROR(rows::InsertQuery(db, run.run_id, query));
+    }
+    return {};
+  });
+}
+
+Result<RunRecord> Store::LoadRun(const std::string& run_id) {
+  std::lock_guard lock(impl_->mutex);
+  auto runs = rows::SelectRuns(impl_->db.get(), run_id);
+  if (!runs) return Unexpected{runs.error()};
+  if (runs->empty()) return Fail(ErrorKind::kNotFound, "store: no run with id '" + run_id + "'");
+  return runs->front();
+}
+
+Result<std::vector<RunRecord>> Store::ListRuns() {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectRuns(impl_->db.get(), "");
+}
+
+Status Store::SetRunStatus(const std::string& run_id, const std::string& status, bool finished) {
+  std::lock_guard lock(impl_->mutex);
+  auto statement = sqlite::Prepare(impl_->db.get(),
+                                   "UPDATE runs SET status = ?1, finished_at = ?2 WHERE run_id = ?3");
+  if (!statement) return Unexpected{statement.error()};
+  statement->Bind(1, status).Bind(2, finished ? rows::NowUtc() : std::string()).Bind(3, run_id);
+  return statement->Run();
+}
+
+Result<std::vector<StoredQuery>> Store::LoadQueries(const std::string& run_id) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectQueries(impl_->db.get(), run_id);
+}
+
+Result<std::optional<Turn>> Store::LoadTurn(const std::string& run_id, const SampleKey& key,
+                                            int turn_index) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectTurn(impl_->db.get(), run_id, key, turn_index);
+}
+
+Status Store::SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
+                       int64_t attempts) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::InsertTurn(impl_->db.get(), run_id, key, turn, attempts);
+}
+
+Status Store::SaveSample(const std::string& run_id, const Transcript& transcript,
+                         const std::string& user_turn, const std::vector<Label>& labels,
+                         int64_t failed_attempts) {
+  std::lock_guard lock(impl_->mutex);
+  sqlite3* db = impl_->db.get();
+  return sqlite::InTransaction(db, [&]() -> Status {
+    AFBENCH_RETURN_IF_ERROR(
+        rows::InsertSample(db, run_id, transcript, user_turn, failed_attempts));
+    for (const Label& label : labels) {
+      AFBENCH_RETURN_IF_ERROR(rows::InsertLabel(db, run_id, transcript.key, label));
+    }
+    return {};
+  });
+}
+
+Result<std::vector<SampleKey>> Store::CompletedSamples(const std::string& run_id) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectCompletedKeys(impl_->db.get(), run_id);
+}
+
+Result<std::vector<StoredSample>> Store::LoadSamples(const std::string& run_id) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectSamples(impl_->db.get(), run_id);
+}
+
+Status Store::AddLabel(const std::string& run_id, const SampleKey& key, const Label& label) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::InsertLabel(impl_->db.get(), run_id, key, label);
+}
+
+}  // namespace afbench

@@ -1,0 +1,182 @@
+#include "afbench/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "support/test_paths.h"
+
+namespace afbench {
+namespace {
+
+using testing::MakeTempDir;
+using testing::ReadFile;
+using testing::WriteFile;
+
+RunRecord MakeRun(const std::string& id, const std::string& created_at) {
+  RunRecord run;
+  run.run_id = id;
+  run.created_at = created_at;
+  run.status = "running";
+  run.model = "openai/test";
+  run.scenario = "helpful-only";
+  run.prompt_hash = "abc";
+  run.afbench_version = "0.1.0";
+  run.git_commit = "deadbeef";
+  run.seed = 0xfedcba9876543210ULL;  // above INT64_MAX: must survive the signed column
+  run.config_json = "{}";
+  run.system_prompt = "system";
+  return run;
+}
+
+Turn MakeTurn(int index, const std::string& response) {
+  Turn turn;
+  turn.index = index;
+  turn.request = index == 0 ? "query" : "<NEXT/>";
+  turn.response = response;
+  turn.finish_reason = "stop";
+  turn.usage = {100, 20, 80, 0};
+  turn.latency_ms = 5;
+  return turn;
+}
+
+std::unique_ptr<Store> OpenStore(const std::filesystem::path& path) {
+  auto store = Store::Open(path.string());
+  EXPECT_TRUE(store.has_value()) << store.error().message;
+  return store ? std::move(*store) : nullptr;
+}
+
+TEST(Store, RoundTripsRunsQueriesTurnsSamplesAndLabels) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}, {1, "q1", 3}}));
+  SampleKey key{1, Tier::kPaid, 0};
+  std::string binary_response("a\0b<OUTPUT>", 11);
+  ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(0, "<SCRATCHPAD_REASONING>x"), 3));
+  ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(1, binary_response), 1));
+
+  Transcript transcript;
+  transcript.key = key;
+  transcript.outcome = Outcome::kOutput;
+  transcript.outcome_reason = "ok";
+  transcript.output = "<rejected/>";
+  Label label{"compliance-tag", "1", false, 0.0, R"({"tag":"rejected"})"};
+  ASSERT_TRUE(store->SaveSample("r1", transcript, "user turn", {label}, 2));
+
+  auto run = store->LoadRun("r1");
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->seed, 0xfedcba9876543210ULL);
+  auto samples = store->LoadSamples("r1");
+  ASSERT_TRUE(samples.has_value());
+  ASSERT_EQ(samples->size(), 1u);
+  const StoredSample& sample = samples->front();
+  EXPECT_EQ(sample.transcript.query, "q1");
+  EXPECT_EQ(sample.transcript.outcome, Outcome::kOutput);
+  ASSERT_EQ(sample.transcript.turns.size(), 2u);
+  EXPECT_EQ(sample.transcript.turns[1].response, binary_response);
+  EXPECT_EQ(sample.transcript.turns[0].usage.cache_read_tokens, 80);
+  EXPECT_EQ(sample.attempts, 3 + 1 + 2);
+  ASSERT_EQ(sample.labels.size(), 1u);
+  EXPECT_EQ(sample.labels[0].value, false);
+  EXPECT_EQ(sample.user_turn, "user turn");
+}
+
+TEST(Store, LoadTurnFindsOnlyTheStoredTurn) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  SampleKey key{0, Tier::kFree, 1};
+  ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(0, "hello"), 1));
+  auto found = store->LoadTurn("r1", key, 0);
+  ASSERT_TRUE(found.has_value());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->response, "hello");
+  EXPECT_FALSE(store->LoadTurn("r1", key, 1)->has_value());
+  EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kFree, 0}, 0)->has_value());
+  EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kPaid, 1}, 0)->has_value());
+}
+
+TEST(Store, RefusesToStoreTheSameTurnOrSampleTwice) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  SampleKey key{0, Tier::kFree, 0};
+  ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(0, "a"), 1));
+  EXPECT_FALSE(store->SaveTurn("r1", key, MakeTurn(0, "b"), 1));
+  Transcript transcript;
+  transcript.key = key;
+  ASSERT_TRUE(store->SaveSample("r1", transcript, "", {}, 0));
+  EXPECT_FALSE(store->SaveSample("r1", transcript, "", {}, 0));
+  EXPECT_EQ((*store->LoadTurn("r1", key, 0))->response, "a");
+}
+
+TEST(Store, AddsLabelsBesideOldOnesWithoutReplacing) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  Transcript transcript;
+  transcript.key = {0, Tier::kFree, 0};
+  ASSERT_TRUE(store->SaveSample("r1", transcript, "", {{"a", "1", true, 1.0, "{}"}}, 0));
+  ASSERT_TRUE(store->AddLabel("r1", transcript.key, {"a", "2", std::nullopt, 0.5, "{}"}));
+  auto samples = store->LoadSamples("r1");
+  ASSERT_EQ(samples->front().labels.size(), 2u);
+  EXPECT_EQ(samples->front().labels[0].value, true);
+  EXPECT_FALSE(samples->front().labels[1].value.has_value());
+}
+
+TEST(Store, ListsRunsNewestFirstAndUpdatesStatus) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("old", "2026-01-01T00:00:00Z"), {}));
+  ASSERT_TRUE(store->CreateRun(MakeRun("new", "2026-02-01T00:00:00Z"), {}));
+  ASSERT_TRUE(store->SetRunStatus("old", "completed", true));
+  auto runs = store->ListRuns();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].run_id, "new");
+  EXPECT_EQ((*runs)[1].status, "completed");
+  EXPECT_FALSE((*runs)[1].finished_at.empty());
+  EXPECT_EQ(store->LoadRun("missing").error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Store, KeepsDataAcrossReopening) {
+  auto path = MakeTempDir() / "afbench.db";
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  }
+  auto store = OpenStore(path);
+  EXPECT_EQ(store->LoadQueries("r1")->size(), 1u);
+}
+
+TEST(Store, RefusesAFileThatIsNotADatabaseAndLeavesItUntouched) {
+  auto path = MakeTempDir() / "notes.db";
+  std::string content(4096, 'x');
+  WriteFile(path, content);
+  auto store = Store::Open(path.string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("not an afbench database"), std::string::npos);
+  EXPECT_EQ(ReadFile(path), content);
+}
+
+TEST(Store, RefusesAnotherApplicationsSqliteDatabase) {
+  auto path = MakeTempDir() / "other.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = Store::Open(path.string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("another application"), std::string::npos);
+}
+
+TEST(Store, RefusesAStoreFromANewerAfbench) {
+  auto path = MakeTempDir() / "afbench.db";
+  { OpenStore(path); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = Store::Open(path.string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("upgrade afbench"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace afbench
