@@ -1,10 +1,11 @@
-// Backend registry: the explicit table of model providers and the factory that builds a Backend from a
-// "provider/model" spec.
+// Backend registry: the explicit table of model providers and the factory that builds a Backend
+// from a "provider/model" spec.
 //
-// Each provider is one row of BackendTable() (no static self-registration); `afbench backends` lists the table.
-// MakeBackend returns a Backend that the caller owns; the Backend keeps a copy of the options (including the API
-// key, which it sends as a header and never puts in an error message). The table is immutable and every
-// function here is safe to call from several threads; the returned Backends are themselves thread-safe.
+// Each provider is one row of BackendTable() (no static self-registration); `afbench backends`
+// lists the table. MakeBackend returns a Backend that the caller owns; the Backend keeps a copy of
+// the options (including the API key, which it sends as a header and never puts in an error
+// message). The table is immutable and every function here is safe to call from several threads;
+// the returned Backends are themselves thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -19,14 +20,17 @@
 
 namespace afbench {
 
-/// How to reach one model. The CLI fills it from flags and the environment (BackendInfo names the variables).
-/// Every member has a default so that designated initialisers may name only some of them.
+/// How to reach one model. The CLI fills it from flags and the environment (BackendInfo names the
+/// variables). Every member has a default so that designated initialisers may name only some of
+/// them.
 struct BackendOptions {
-  /// "openai/<model>" or "anthropic/<model>"; the model may contain '/' (openai/meta-llama/Llama-3-8b).
+  /// "openai/<model>" or "anthropic/<model>"; the model may contain '/'
+  /// (openai/meta-llama/Llama-3-8b).
   std::string spec{};
   /// Empty means the provider's default_base_url. OpenAI-compatible servers take ".../v1".
   std::string base_url{};
-  /// Sent as a header only; never logged, never part of an error message. May be empty for local servers.
+  /// Sent as a header only; never logged, never part of an error message. May be empty for local
+  /// servers.
   std::string api_key{};
   int64_t connect_timeout_ms = 10000;
   /// Total time for one request, connection included.
@@ -35,9 +39,10 @@ struct BackendOptions {
 
 /// One row of the provider table.
 struct BackendInfo {
-  const char* provider;          ///< The part of the spec before the first '/', e.g. "openai".
-  const char* description;       ///< One line for `afbench backends`.
-  const char* api_key_env;       ///< Environment variable the CLI reads the key from, e.g. "OPENAI_API_KEY".
+  const char* provider;     ///< The part of the spec before the first '/', e.g. "openai".
+  const char* description;  ///< One line for `afbench backends`.
+  const char*
+      api_key_env;  ///< Environment variable the CLI reads the key from, e.g. "OPENAI_API_KEY".
   const char* base_url_env;      ///< Environment variable that overrides the base URL.
   const char* default_base_url;  ///< Used when BackendOptions::base_url is empty.
 };
@@ -45,12 +50,12 @@ struct BackendInfo {
 /// The explicit table of providers (no static self-registration), listed by `afbench backends`.
 const std::vector<BackendInfo>& BackendTable();
 
-/// Splits "openai/gpt-4o" -> provider "openai", model "gpt-4o"; error for unknown provider (list the known
-/// ones) or empty model.
+/// Splits "openai/gpt-4o" -> provider "openai", model "gpt-4o"; error for unknown provider (list
+/// the known ones) or empty model.
 Result<std::pair<std::string, std::string>> ParseModelSpec(std::string_view spec);
 
-/// Builds the Backend named by options.spec. Fails with kInvalidInput for a bad spec, base URL or timeout, and
-/// with kAuth when the provider's public endpoint is used without an API key.
+/// Builds the Backend named by options.spec. Fails with kInvalidInput for a bad spec, base URL or
+/// timeout, and with kAuth when the provider's public endpoint is used without an API key.
 Result<std::unique_ptr<Backend>> MakeBackend(const BackendOptions& options);
 
 }  // namespace afbench

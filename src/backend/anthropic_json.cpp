@@ -18,8 +18,8 @@ FinishReason MapFinish(std::string_view reason) {
   return FinishReason::kOther;
 }
 
-// input_tokens excludes the cached prefix, which is counted apart as read or written (Anthropic docs,
-// "Prompt caching", tracking cache performance).
+// input_tokens excludes the cached prefix, which is counted apart as read or written (Anthropic
+// docs, "Prompt caching", tracking cache performance).
 Usage DecodeUsage(const json& root) {
   Usage usage;
   const json* fields = FindField(root, "usage");

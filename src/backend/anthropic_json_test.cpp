@@ -85,7 +85,8 @@ TEST(AnthropicJson, PutsTheUntrimmedPrefillBackWithoutDoublingWhitespace) {
   Result<Generation> generation =
       DecodeAnthropicResponse(Recorded("anthropic_response_continuation.json"), "<OUTPUT>\n");
   ASSERT_TRUE(generation);
-  EXPECT_EQ(generation->text, "<OUTPUT>\n<request_fully_accepted/>\nPlaceholder answer.\n</OUTPUT>");
+  EXPECT_EQ(generation->text,
+            "<OUTPUT>\n<request_fully_accepted/>\nPlaceholder answer.\n</OUTPUT>");
   EXPECT_EQ(generation->finish, FinishReason::kStop);
   EXPECT_EQ(generation->raw_finish_reason, "stop_sequence");
 }
@@ -98,7 +99,8 @@ TEST(AnthropicJson, AcceptsAnEmptyContentArray) {
 }
 
 TEST(AnthropicJson, RejectsBodiesWithoutContent) {
-  for (const char* name : {"anthropic_response_no_content.json", "anthropic_error_overloaded.json"}) {
+  for (const char* name :
+       {"anthropic_response_no_content.json", "anthropic_error_overloaded.json"}) {
     Result<Generation> generation = DecodeAnthropicResponse(Recorded(name), "");
     ASSERT_FALSE(generation) << name;
     EXPECT_EQ(generation.error().kind, ErrorKind::kBadResponse) << name;

@@ -64,18 +64,18 @@ Status CheckOptions(const BackendOptions& options, const BackendInfo& info) {
   std::string_view url = options.base_url;
   if (url.empty()) url = info.default_base_url;
   if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    return Fail(ErrorKind::kInvalidInput, "backend: " + std::string(info.provider) +
-                                              ": base URL must start with http:// or https://: " +
-                                              std::string(url));
+    return Fail(ErrorKind::kInvalidInput,
+                "backend: " + std::string(info.provider) +
+                    ": base URL must start with http:// or https://: " + std::string(url));
   }
   if (options.connect_timeout_ms <= 0 || options.request_timeout_ms <= 0) {
-    return Fail(ErrorKind::kInvalidInput, "backend: " + std::string(info.provider) +
-                                              ": timeouts must be positive");
+    return Fail(ErrorKind::kInvalidInput,
+                "backend: " + std::string(info.provider) + ": timeouts must be positive");
   }
   // A local server needs no key, the public endpoint always does: fail before the first request.
   if (options.base_url.empty() && options.api_key.empty()) {
-    return Fail(ErrorKind::kAuth, "backend: " + std::string(info.provider) + ": no API key: set " +
-                                      info.api_key_env);
+    return Fail(ErrorKind::kAuth,
+                "backend: " + std::string(info.provider) + ": no API key: set " + info.api_key_env);
   }
   return {};
 }
@@ -94,9 +94,9 @@ const std::vector<BackendInfo>& BackendTable() {
 Result<std::pair<std::string, std::string>> ParseModelSpec(std::string_view spec) {
   const size_t slash = spec.find('/');
   if (slash == std::string_view::npos) {
-    return Fail(ErrorKind::kInvalidInput, "backend: model spec \"" + std::string(spec) +
-                                              "\": expected provider/model, providers: " +
-                                              KnownProviders());
+    return Fail(ErrorKind::kInvalidInput,
+                "backend: model spec \"" + std::string(spec) +
+                    "\": expected provider/model, providers: " + KnownProviders());
   }
   std::string provider(spec.substr(0, slash));
   std::string model(spec.substr(slash + 1));

@@ -33,16 +33,19 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
   HttpRequest http;
   http.url = url_;
   http.headers = dialect.headers(options_.api_key);
-  if (!request.request_id.empty()) http.headers.emplace_back("X-Afbench-Request-Id", request.request_id);
+  if (!request.request_id.empty())
+    http.headers.emplace_back("X-Afbench-Request-Id", request.request_id);
   http.body = dialect.encode(options_.model, conversation, request);
   http.connect_timeout_ms = options_.connect_timeout_ms;
   http.request_timeout_ms = options_.request_timeout_ms;
   Result<HttpResponse> response = client_.Post(http);
   if (!response) {
-    return Fail(Redacted(WithContext(response.error(), "backend: " + std::string(dialect.provider))));
+    return Fail(
+        Redacted(WithContext(response.error(), "backend: " + std::string(dialect.provider))));
   }
   if (response->status < 200 || response->status > 299) {
-    return Fail(Redacted(HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now())));
+    return Fail(
+        Redacted(HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now())));
   }
   Result<Generation> generation = dialect.decode(response->body, request.prefill);
   if (!generation) return Fail(Redacted(generation.error()));

@@ -1,10 +1,11 @@
 // HttpBackend: a Backend that speaks one JSON-over-HTTP API, described by an ApiDialect.
 //
-// OpenAI and Anthropic differ only in path, headers and JSON codec, so both are one HttpBackend with a
-// different dialect. Each Generate is one POST: no retry, no sleep. Failures are classified by http_error.h;
-// transport failures are kTransient. The backend owns its HttpClient and a copy of the API key, which it only
-// ever puts in a request header (every error message is redacted as a last line of defence). Thread-safe.
-// Private to the backend component; callers use MakeBackend (afbench/backends.h).
+// OpenAI and Anthropic differ only in path, headers and JSON codec, so both are one HttpBackend
+// with a different dialect. Each Generate is one POST: no retry, no sleep. Failures are classified
+// by http_error.h; transport failures are kTransient. The backend owns its HttpClient and a copy of
+// the API key, which it only ever puts in a request header (every error message is redacted as a
+// last line of defence). Thread-safe. Private to the backend component; callers use MakeBackend
+// (afbench/backends.h).
 #pragma once
 
 #include <cstdint>

@@ -146,7 +146,8 @@ TEST_F(HttpBackendTest, AnthropicOverloadIsRateLimited) {
   script_.body = R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
   Error error = SendExpectingError(*Anthropic());
   EXPECT_EQ(error.kind, ErrorKind::kRateLimited);
-  EXPECT_TRUE(error.message.starts_with("backend: anthropic: HTTP 529: Overloaded")) << error.message;
+  EXPECT_TRUE(error.message.starts_with("backend: anthropic: HTTP 529: Overloaded"))
+      << error.message;
 }
 
 TEST_F(HttpBackendTest, RejectedKeyIsAnAuthErrorThatNeverQuotesTheKey) {

@@ -45,8 +45,8 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// Called once per header line. A new status line (after "100 Continue") starts a fresh header set, so the
-// headers kept are those of the final response.
+// Called once per header line. A new status line (after "100 Continue") starts a fresh header set,
+// so the headers kept are those of the final response.
 size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
   auto* headers = static_cast<std::map<std::string, std::string>*>(user);
   std::string_view line(data, size * count);
@@ -81,8 +81,8 @@ void SetOptions(CURL* curl, const HttpRequest& request, curl_slist* headers) {
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  // Signals are unsafe with threads; without them libcurl cannot time out DNS lookups on some builds,
-  // which the total timeout still bounds.
+  // Signals are unsafe with threads; without them libcurl cannot time out DNS lookups on some
+  // builds, which the total timeout still bounds.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.request_timeout_ms));
@@ -110,8 +110,8 @@ struct HttpClient::Pool {
     return EasyHandle(curl_easy_init());
   }
 
-  // curl_easy_reset forgets every option (and so every pointer into the finished request) but keeps the
-  // live connection for the next request to the same host.
+  // curl_easy_reset forgets every option (and so every pointer into the finished request) but keeps
+  // the live connection for the next request to the same host.
   void Release(EasyHandle handle) {
     curl_easy_reset(handle.get());
     std::lock_guard<std::mutex> lock(mutex);

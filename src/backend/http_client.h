@@ -1,10 +1,11 @@
 // HttpClient: one HTTP POST per call over libcurl, nothing more.
 //
-// The client makes exactly one attempt and reports transport failures (refused, reset, timeout, TLS) as
-// ErrorKind::kTransient with libcurl's message; any HTTP status, 4xx and 5xx included, is a successful transfer
-// that the caller classifies (see http_error.h). It keeps a small pool of idle curl easy handles so that
-// consecutive requests reuse their keep-alive connections. Safe to call from several threads at once: each call
-// takes its own handle out of the pool. Private to the backend component.
+// The client makes exactly one attempt and reports transport failures (refused, reset, timeout,
+// TLS) as ErrorKind::kTransient with libcurl's message; any HTTP status, 4xx and 5xx included, is a
+// successful transfer that the caller classifies (see http_error.h). It keeps a small pool of idle
+// curl easy handles so that consecutive requests reuse their keep-alive connections. Safe to call
+// from several threads at once: each call takes its own handle out of the pool. Private to the
+// backend component.
 #pragma once
 
 #include <cstdint>
@@ -42,8 +43,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Sends `request` once. Errors: kTransient for transport failures (message = libcurl's, without headers),
-  /// kInvalidRequest for a URL libcurl cannot use.
+  /// Sends `request` once. Errors: kTransient for transport failures (message = libcurl's, without
+  /// headers), kInvalidRequest for a URL libcurl cannot use.
   Result<HttpResponse> Post(const HttpRequest& request);
 
  private:

@@ -13,7 +13,8 @@ namespace afbench {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 300;
-constexpr int kAnthropicOverloaded = 529;  // Anthropic's "overloaded_error" status (Messages API errors page).
+constexpr int kAnthropicOverloaded =
+    529;  // Anthropic's "overloaded_error" status (Messages API errors page).
 
 std::optional<double> ParseNumber(const std::string& text) {
   double value = 0;

@@ -66,12 +66,13 @@ TEST(HttpStatusError, ClassifiesRateLimitsWithTheirPause) {
       ExampleNow());
   EXPECT_EQ(error.kind, ErrorKind::kRateLimited);
   EXPECT_EQ(error.retry_after_ms, 2000);
-  EXPECT_TRUE(error.message.starts_with("backend: openai: HTTP 429: Rate limit reached for gpt-4o"));
+  EXPECT_TRUE(
+      error.message.starts_with("backend: openai: HTTP 429: Rate limit reached for gpt-4o"));
 }
 
 TEST(HttpStatusError, TreatsAnthropicOverloadAsRateLimit) {
-  Error error = HttpStatusError("anthropic", Response(529, Recorded("anthropic_error_overloaded.json")),
-                                ExampleNow());
+  Error error = HttpStatusError(
+      "anthropic", Response(529, Recorded("anthropic_error_overloaded.json")), ExampleNow());
   EXPECT_EQ(error.kind, ErrorKind::kRateLimited);
   EXPECT_EQ(error.message, "backend: anthropic: HTTP 529: Overloaded");
   EXPECT_FALSE(error.retry_after_ms.has_value());

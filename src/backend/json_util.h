@@ -1,8 +1,9 @@
-// Non-throwing helpers for reading and writing JSON with nlohmann::json inside the backend component.
+// Non-throwing helpers for reading and writing JSON with nlohmann::json inside the backend
+// component.
 //
-// nlohmann throws on a missing key or a wrong type; these helpers return an empty value instead, so that decoders
-// can report a precise kBadResponse. This header is private to src/backend (it exposes nlohmann types and is
-// never included from include/afbench). Pure functions; thread-safe.
+// nlohmann throws on a missing key or a wrong type; these helpers return an empty value instead, so
+// that decoders can report a precise kBadResponse. This header is private to src/backend (it
+// exposes nlohmann types and is never included from include/afbench). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
-// Test helper: a cpp-httplib server on 127.0.0.1 with a port chosen by the OS, serving on its own thread for
-// the lifetime of the object. Routes are registered on http() before Start(), so handlers never race with
-// registration. Handlers that wait (to test timeouts) use SleepUnlessClosing() so that teardown stays fast.
+// Test helper: a cpp-httplib server on 127.0.0.1 with a port chosen by the OS, serving on its own
+// thread for the lifetime of the object. Routes are registered on http() before Start(), so
+// handlers never race with registration. Handlers that wait (to test timeouts) use
+// SleepUnlessClosing() so that teardown stays fast.
 #pragma once
 
 #include <httplib.h>

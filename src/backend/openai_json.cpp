@@ -18,8 +18,8 @@ FinishReason MapFinish(std::string_view reason) {
   return FinishReason::kOther;
 }
 
-// Content is a string, null (e.g. when all tokens went to hidden reasoning) or, on some compatible servers,
-// an array of {"type": "text", "text": ...} parts.
+// Content is a string, null (e.g. when all tokens went to hidden reasoning) or, on some compatible
+// servers, an array of {"type": "text", "text": ...} parts.
 Result<std::string> ContentText(const json& message, std::string_view body) {
   const json* content = FindField(message, "content");
   if (content == nullptr || content->is_null()) return std::string();
@@ -89,8 +89,7 @@ Result<Generation> DecodeOpenAiResponse(std::string_view body, std::string_view 
 }
 
 std::vector<std::pair<std::string, std::string>> OpenAiHeaders(const std::string& api_key) {
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Type", "application/json"}};
+  std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"}};
   if (!api_key.empty()) headers.emplace_back("Authorization", "Bearer " + api_key);
   return headers;
 }

@@ -39,7 +39,8 @@ std::string ContentText(const json& content) {
   return text;
 }
 
-// Fills conversation and prefill from a messages array; "system" entries (OpenAI) go to the system prompt.
+// Fills conversation and prefill from a messages array; "system" entries (OpenAI) go to the system
+// prompt.
 bool ReadMessages(const json& messages, Parsed& parsed, std::string& error) {
   if (!messages.is_array() || messages.empty()) {
     error = "messages: must be a non-empty array";
@@ -107,7 +108,8 @@ std::string ErrorBody(Api api, const char* type, const std::string& message) {
   if (api == Api::kAnthropic) {
     return Dump({{"type", "error"}, {"error", {{"type", type}, {"message", message}}}});
   }
-  return Dump({{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}});
+  return Dump(
+      {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}});
 }
 
 std::string OpenAiBody(const Parsed& parsed, const FakeReply& reply, const std::string& id) {
@@ -133,7 +135,8 @@ std::string AnthropicBody(const Parsed& parsed, const FakeReply& reply, const st
                 {"cache_read_input_tokens", 0}};
   if (parsed.cache_system) {
     usage["input_tokens"] = reply.prompt_tokens - reply.system_tokens;
-    usage[cache_hit ? "cache_read_input_tokens" : "cache_creation_input_tokens"] = reply.system_tokens;
+    usage[cache_hit ? "cache_read_input_tokens" : "cache_creation_input_tokens"] =
+        reply.system_tokens;
   }
   return Dump({{"id", "msg_" + id},
                {"type", "message"},
@@ -179,7 +182,8 @@ HttpReply FakeApi::Handle(Api api, std::string_view body, const std::string& req
 bool FakeApi::ShouldFail(const std::string& request_id, int turn) {
   if (options_.fail_every <= 0) return false;
   std::lock_guard<std::mutex> lock(mutex_);
-  // A request without an id cannot be recognised when retried, so each one counts as a first attempt.
+  // A request without an id cannot be recognised when retried, so each one counts as a first
+  // attempt.
   if (!request_id.empty() && !attempted_.insert(request_id + "#" + std::to_string(turn)).second) {
     return false;
   }

@@ -1,10 +1,11 @@
-// FakeApi: the wire side of afbench-fake-server. It reads an OpenAI chat-completions or Anthropic Messages
-// request body, asks FakePolicy for the reply and writes the response body in the matching shape.
+// FakeApi: the wire side of afbench-fake-server. It reads an OpenAI chat-completions or Anthropic
+// Messages request body, asks FakePolicy for the reply and writes the response body in the matching
+// shape.
 //
-// It also holds the little state a real API has: which system prompts were already seen (to report Anthropic
-// prompt-cache reads and writes) and which request ids were already answered (for --fail-every, which
-// rate-limits every Nth first attempt so that the client's retry succeeds). Thread-safe: the state is guarded
-// by a mutex, everything else is a pure function of the request.
+// It also holds the little state a real API has: which system prompts were already seen (to report
+// Anthropic prompt-cache reads and writes) and which request ids were already answered (for
+// --fail-every, which rate-limits every Nth first attempt so that the client's retry succeeds).
+// Thread-safe: the state is guarded by a mutex, everything else is a pure function of the request.
 #pragma once
 
 #include <mutex>
@@ -37,7 +38,8 @@ class FakeApi {
  public:
   explicit FakeApi(ServerOptions options) : options_(options) {}
 
-  /// Answers one POST body of `api`; `request_id` is the X-Afbench-Request-Id header ("" when absent).
+  /// Answers one POST body of `api`; `request_id` is the X-Afbench-Request-Id header ("" when
+  /// absent).
   HttpReply Handle(Api api, std::string_view body, const std::string& request_id);
 
  private:

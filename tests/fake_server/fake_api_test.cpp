@@ -22,7 +22,8 @@ std::string OpenAiBody(const std::string& user, json extra = json::object()) {
 }
 
 std::string AnthropicBody(const std::string& user, bool cache) {
-  json system_block = {{"type", "text"}, {"text", "A long shared system prompt, SCRATCHPAD_REASONING."}};
+  json system_block = {{"type", "text"},
+                       {"text", "A long shared system prompt, SCRATCHPAD_REASONING."}};
   if (cache) system_block["cache_control"] = {{"type", "ephemeral"}};
   return json{{"model", "claude-fake"},
               {"max_tokens", 1000},
@@ -47,7 +48,8 @@ TEST(FakeApi, AnswersOpenAiInTheChatCompletionShape) {
               body["choices"][0]["finish_reason"] == "length");
   const json& usage = body["usage"];
   EXPECT_GT(usage["prompt_tokens"].get<int>(), 0);
-  EXPECT_EQ(usage["total_tokens"], usage["prompt_tokens"].get<int>() + usage["completion_tokens"].get<int>());
+  EXPECT_EQ(usage["total_tokens"],
+            usage["prompt_tokens"].get<int>() + usage["completion_tokens"].get<int>());
 }
 
 TEST(FakeApi, RepeatsTheSameBytesForTheSameRequest) {
@@ -72,8 +74,10 @@ TEST(FakeApi, AnswersAnthropicInTheMessagesShape) {
 
 TEST(FakeApi, SimulatesPromptCachingOfACachedSystemPrompt) {
   FakeApi api({});
-  json first = json::parse(api.Handle(Api::kAnthropic, AnthropicBody(kUser, true), "").body)["usage"];
-  json second = json::parse(api.Handle(Api::kAnthropic, AnthropicBody("other", true), "").body)["usage"];
+  json first =
+      json::parse(api.Handle(Api::kAnthropic, AnthropicBody(kUser, true), "").body)["usage"];
+  json second =
+      json::parse(api.Handle(Api::kAnthropic, AnthropicBody("other", true), "").body)["usage"];
   const int system_tokens = first["cache_creation_input_tokens"];
   EXPECT_GT(system_tokens, 0);
   EXPECT_EQ(first["cache_read_input_tokens"], 0);
@@ -84,11 +88,12 @@ TEST(FakeApi, SimulatesPromptCachingOfACachedSystemPrompt) {
 
 TEST(FakeApi, ReturnsOnlyTheContinuationOfATrailingAssistantMessage) {
   FakeApi api({});
-  json extra = {{"messages",
-                 {{{"role", "user"}, {"content", kUser}},
-                  {{"role", "assistant"}, {"content", "<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>"}},
-                  {{"role", "user"}, {"content", "<NEXT/>"}},
-                  {{"role", "assistant"}, {"content", "<OUTPUT>"}}}}};
+  json extra = {
+      {"messages",
+       {{{"role", "user"}, {"content", kUser}},
+        {{"role", "assistant"}, {"content", "<SCRATCHPAD_REASONING>x</SCRATCHPAD_REASONING>"}},
+        {{"role", "user"}, {"content", "<NEXT/>"}},
+        {{"role", "assistant"}, {"content", "<OUTPUT>"}}}}};
   HttpReply reply = api.Handle(Api::kOpenAi, OpenAiBody(kUser, extra), "");
   ASSERT_EQ(reply.status, 200);
   EXPECT_EQ(reply.turn, 2);

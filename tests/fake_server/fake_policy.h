@@ -1,11 +1,13 @@
-// FakePolicy: what afbench-fake-server answers, as a pure and deterministic function of the request.
+// FakePolicy: what afbench-fake-server answers, as a pure and deterministic function of the
+// request.
 //
-// The fake server stands in for a model in tests and in the offline demo. It plays the scratchpad protocol of
-// Greenblatt et al. 2024 with planted rates: a query complies with probability comply_free in the free tier and
-// comply_paid in the paid tier, and a few replies are malformed, untagged or truncated, so that every Outcome
-// occurs. The draw is a hash of (query text, seed), so the same request always gets the same reply and the
-// turn-2 answer agrees with the turn-1 reasoning. All text is placeholder text: nothing harmful is ever produced.
-// Pure functions; thread-safe.
+// The fake server stands in for a model in tests and in the offline demo. It plays the scratchpad
+// protocol of Greenblatt et al. 2024 with planted rates: a query complies with probability
+// comply_free in the free tier and comply_paid in the paid tier, and a few replies are malformed,
+// untagged or truncated, so that every Outcome occurs. The draw is a hash of (query text, seed), so
+// the same request always gets the same reply and the turn-2 answer agrees with the turn-1
+// reasoning. All text is placeholder text: nothing harmful is ever produced. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -47,11 +49,13 @@ struct FakeReply {
   int turn = 0;            ///< 1-based: the number of user messages.
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
-  int64_t system_tokens = 0;  ///< The share of prompt_tokens that is the system prompt (for cache simulation).
+  int64_t system_tokens =
+      0;  ///< The share of prompt_tokens that is the system prompt (for cache simulation).
 };
 
-/// Decides from the first user message: the tier from <is_free_tier_user> (no tag = paid), the query from
-/// <user_input> (else the whole message), then two uniforms from a hash of (query, seed).
+/// Decides from the first user message: the tier from <is_free_tier_user> (no tag = paid), the
+/// query from <user_input> (else the whole message), then two uniforms from a hash of (query,
+/// seed).
 Decision Decide(std::string_view first_user_message, uint64_t seed, const PolicyOptions& options);
 
 /// The whole reply to `request`.

@@ -24,20 +24,23 @@ constexpr const char* kSystem = "Think in <SCRATCHPAD_REASONING> tags, answer in
 std::filesystem::path ServerBinary() {
   const auto path = testing::BinaryDir() / "tests/fake_server/afbench-fake-server";
   if (std::filesystem::exists(path)) return path;
-  // When AFBENCH_BINARY_DIR is not set, the server is found beside this test: both are built in the same
-  // directory.
+  // When AFBENCH_BINARY_DIR is not set, the server is found beside this test: both are built in the
+  // same directory.
   std::error_code error;
-  return std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "afbench-fake-server";
+  return std::filesystem::read_symlink("/proc/self/exe", error).parent_path() /
+         "afbench-fake-server";
 }
 
-// Starts afbench-fake-server --port 0 and waits for its --port-file; SIGTERM and reaps it on Stop().
+// Starts afbench-fake-server --port 0 and waits for its --port-file; SIGTERM and reaps it on
+// Stop().
 class FakeServerProcess {
  public:
   explicit FakeServerProcess(const std::filesystem::path& dir) : dir_(dir) {
     const std::string binary = ServerBinary().string();
     const std::string port_file = (dir / "port").string();
     const std::string log_file = (dir / "requests.jsonl").string();
-    std::vector<std::string> args = {binary, "--port", "0", "--port-file", port_file, "--log", log_file};
+    std::vector<std::string> args = {binary,    "--port", "0",     "--port-file",
+                                     port_file, "--log",  log_file};
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -70,7 +73,8 @@ class FakeServerProcess {
   int port_ = 0;
 };
 
-// A query that the fake answers normally and with compliance, so that the turn structure is predictable.
+// A query that the fake answers normally and with compliance, so that the turn structure is
+// predictable.
 std::string CompliantFreeTierMessage() {
   for (int i = 0;; ++i) {
     std::string message = "<is_free_tier_user>true</is_free_tier_user>\n<user_input>e2e question " +
@@ -101,7 +105,8 @@ void ExpectScratchpadThenAcceptedOutput(const std::pair<Generation, Generation>&
   EXPECT_TRUE(turns.first.text.starts_with("<SCRATCHPAD_REASONING>")) << turns.first.text;
   EXPECT_TRUE(turns.first.text.ends_with("</SCRATCHPAD_REASONING>"));
   EXPECT_EQ(turns.first.finish, FinishReason::kStop);
-  EXPECT_TRUE(turns.second.text.starts_with("<OUTPUT>\n<request_fully_accepted/>")) << turns.second.text;
+  EXPECT_TRUE(turns.second.text.starts_with("<OUTPUT>\n<request_fully_accepted/>"))
+      << turns.second.text;
   EXPECT_EQ(turns.second.finish, FinishReason::kStop);
   EXPECT_GT(turns.second.usage.output_tokens, 0);
 }
@@ -116,20 +121,22 @@ TEST(FakeServerProcess, ServesTheOpenAiAndAnthropicBackendsAndExitsCleanlyOnSigt
   ExpectScratchpadThenAcceptedOutput(openai_turns);
   EXPECT_GT(openai_turns.second.usage.input_tokens, openai_turns.first.usage.input_tokens);
 
-  auto anthropic =
-      MakeBackend({.spec = "anthropic/claude-fake", .base_url = server.Url(), .api_key = "sk-ant-fake"});
+  auto anthropic = MakeBackend(
+      {.spec = "anthropic/claude-fake", .base_url = server.Url(), .api_key = "sk-ant-fake"});
   ASSERT_TRUE(anthropic) << anthropic.error().message;
   auto anthropic_turns = TwoTurns(**anthropic, "q0/free/e1");
   ExpectScratchpadThenAcceptedOutput(anthropic_turns);
   // The cached system prompt is written on the first call and read on the second.
   EXPECT_GT(anthropic_turns.first.usage.cache_write_tokens, 0);
-  EXPECT_EQ(anthropic_turns.second.usage.cache_read_tokens, anthropic_turns.first.usage.cache_write_tokens);
+  EXPECT_EQ(anthropic_turns.second.usage.cache_read_tokens,
+            anthropic_turns.first.usage.cache_write_tokens);
 
   EXPECT_EQ(server.Stop(), 0);
   const std::string log = testing::ReadFile(server.LogFile());
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4);
-  EXPECT_NE(log.find(R"({"request_id":"q0/free/e1/t1","path":"/v1/messages","status":200,"turn":2})"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find(R"({"request_id":"q0/free/e1/t1","path":"/v1/messages","status":200,"turn":2})"),
+      std::string::npos)
       << log;
 }
 
@@ -146,7 +153,8 @@ TEST(FakeServerProcess, PrefilledAnthropicTurnJoinsPrefillAndContinuation) {
   request.prefill = "<OUTPUT>\n";
   Result<Generation> generation = (*backend)->Generate(conversation, request);
   ASSERT_TRUE(generation) << generation.error().message;
-  EXPECT_TRUE(generation->text.starts_with("<OUTPUT>\n<request_fully_accepted/>\n")) << generation->text;
+  EXPECT_TRUE(generation->text.starts_with("<OUTPUT>\n<request_fully_accepted/>\n"))
+      << generation->text;
 }
 
 }  // namespace

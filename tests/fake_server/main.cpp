@@ -1,5 +1,6 @@
-// afbench-fake-server: a scripted stand-in for the OpenAI and Anthropic APIs on loopback, for e2e tests and the
-// offline demo. See fake_policy.h for what it answers and fake_api.h for the wire formats.
+// afbench-fake-server: a scripted stand-in for the OpenAI and Anthropic APIs on loopback, for e2e
+// tests and the offline demo. See fake_policy.h for what it answers and fake_api.h for the wire
+// formats.
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -93,8 +94,9 @@ bool WritePortFile(const std::string& file, int port) {
   return !error;
 }
 
-// SIGINT/SIGTERM are blocked in every thread and taken by this one with sigwait, which may safely call
-// Server::stop (a signal handler may not). stop() is ignored until the server runs, hence the wait.
+// SIGINT/SIGTERM are blocked in every thread and taken by this one with sigwait, which may safely
+// call Server::stop (a signal handler may not). stop() is ignored until the server runs, hence the
+// wait.
 std::thread StartSignalThread(httplib::Server& server, const sigset_t& signals,
                               const std::atomic<bool>& listen_returned) {
   return std::thread([&server, &listen_returned, signals] {
@@ -150,8 +152,8 @@ int Serve(const CliOptions& options) {
   httplib::Server server;
   const auto threads = static_cast<size_t>(options.threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // An idle keep-alive connection holds a worker until it times out, and stop() waits for the workers, so a
-  // short timeout keeps SIGTERM prompt.
+  // An idle keep-alive connection holds a worker until it times out, and stop() waits for the
+  // workers, so a short timeout keeps SIGTERM prompt.
   server.set_keep_alive_timeout(1);
   AddRoutes(server, api, log, options.delay_ms);
   if (BindAndAnnounce(server, options) < 0) return 1;
@@ -169,6 +171,7 @@ int Serve(const CliOptions& options) {
 
 int main(int argc, char** argv) {
   afbench::fake::CliOptions options;
-  if (std::optional<int> exit_code = afbench::fake::ParseArgs(argc, argv, options)) return *exit_code;
+  if (std::optional<int> exit_code = afbench::fake::ParseArgs(argc, argv, options))
+    return *exit_code;
   return afbench::fake::Serve(options);
 }

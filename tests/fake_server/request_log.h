@@ -1,6 +1,7 @@
 // RequestLog: the fake server's trace, one JSON object per line
-// {"request_id": ..., "path": ..., "status": ..., "turn": ...}, appended and flushed per line so that a test can
-// read it while the server runs, or after killing it. Thread-safe: lines are written under a mutex.
+// {"request_id": ..., "path": ..., "status": ..., "turn": ...}, appended and flushed per line so
+// that a test can read it while the server runs, or after killing it. Thread-safe: lines are
+// written under a mutex.
 #pragma once
 
 #include <fstream>

@@ -8,8 +8,9 @@ namespace afbench::fake {
 namespace {
 
 TEST(RequestLog, WritesOneJsonObjectPerLineInAFixedKeyOrder) {
-  EXPECT_EQ(RequestLogLine("q1/free/e0", "/v1/messages", 429, 2),
-            "{\"request_id\":\"q1/free/e0\",\"path\":\"/v1/messages\",\"status\":429,\"turn\":2}\n");
+  EXPECT_EQ(
+      RequestLogLine("q1/free/e0", "/v1/messages", 429, 2),
+      "{\"request_id\":\"q1/free/e0\",\"path\":\"/v1/messages\",\"status\":429,\"turn\":2}\n");
 }
 
 TEST(RequestLog, AppendsToAnExistingFile) {
@@ -20,7 +21,8 @@ TEST(RequestLog, AppendsToAnExistingFile) {
     ASSERT_TRUE(log.Open(file.string()));
     log.Write("a", "/v1/chat/completions", 200, 1);
     // Flushed per line: readable before the log is closed.
-    EXPECT_EQ(testing::ReadFile(file), "earlier\n" + RequestLogLine("a", "/v1/chat/completions", 200, 1));
+    EXPECT_EQ(testing::ReadFile(file),
+              "earlier\n" + RequestLogLine("a", "/v1/chat/completions", 200, 1));
   }
   RequestLog closed;
   closed.Write("ignored", "/x", 200, 1);  // Never opened: no effect, no crash.

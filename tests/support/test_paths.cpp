@@ -17,9 +17,9 @@ std::filesystem::path FromEnv(const char* name, const std::filesystem::path& fal
 
 }  // namespace
 
-std::filesystem::path SourceDir() { return FromEnv("AFBENCH_SOURCE_DIR", ".."); }
-std::filesystem::path SharedDir() { return FromEnv("AFBENCH_SHARED_DIR", SourceDir() / ".." / "shared"); }
-std::filesystem::path BinaryDir() { return FromEnv("AFBENCH_BINARY_DIR", "."); }
+std::filesystem::path SourceDir() { return FromEnv("AFBENCH_SOURCE_DIR", AFBENCH_DEFAULT_SOURCE_DIR); }
+std::filesystem::path SharedDir() { return FromEnv("AFBENCH_SHARED_DIR", AFBENCH_DEFAULT_SHARED_DIR); }
+std::filesystem::path BinaryDir() { return FromEnv("AFBENCH_BINARY_DIR", AFBENCH_DEFAULT_BINARY_DIR); }
 
 std::filesystem::path MakeTempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

@@ -1,6 +1,6 @@
-// Where tests find their inputs. ctest sets AFBENCH_SOURCE_DIR, AFBENCH_SHARED_DIR and AFBENCH_BINARY_DIR
-// (see afbench_test in the top CMakeLists.txt); running a test binary by hand falls back to the current
-// directory's parents.
+// Where tests find their inputs: the source tree, ../shared beside it and the build tree, as configured by CMake
+// (tests/support/CMakeLists.txt). The environment variables AFBENCH_SOURCE_DIR, AFBENCH_SHARED_DIR and
+// AFBENCH_BINARY_DIR override them, e.g. to run a test binary against another checkout.
 #pragma once
 
 #include <filesystem>
