@@ -84,6 +84,7 @@ void ProgressPrinter::Update(const Progress& progress) {
 
 void ProgressPrinter::Finish(const Progress& progress) {
   if (first_done_ < 0) first_done_ = progress.done;
+  if (!terminal_ && last_decile_ == 10) return;  // the last line already shows the finished run
   std::fprintf(stream_, terminal_ ? "\r\033[K%s\n" : "%s\n", Line(progress).c_str());
   std::fflush(stream_);
 }

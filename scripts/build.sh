@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds afbench into build/ (reused across runs; ccache keeps rebuilds short).
+# Usage: scripts/build.sh [extra cmake -D options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${AFBENCH_BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
