@@ -4,15 +4,16 @@
 # llama.cpp is not packaged in Debian 12. The npm package node-llama-cpp ships the complete llama.cpp source as a
 # git bundle, so one pinned npm version gives us one pinned llama.cpp commit from a registry that this machine can
 # reach. Steps, each skipped when already done (a second run costs a second):
-#   1. npm pack node-llama-cpp@VERSION into third_party/npm/ (git ignores third_party/);
-#   2. check the tarball's sha512 against the integrity pinned below AND against what npm publishes now;
+#   1. npm pack node-llama-cpp@VERSION into third_party/npm/ (git ignores third_party/), after checking that
+#      the integrity npm publishes (`npm view ... dist.integrity`) equals the one pinned below;
+#   2. check the tarball's sha512 against the pinned integrity;
 #   3. clone package/llama/gitRelease.bundle into third_party/llama.cpp at the pinned commit;
 #   4. apply scripts/patches/llama/*.patch (git apply, skipped when already applied).
-# Nothing is built here: CMake builds llama.cpp with afbench (cmake/llama.cmake).
+# Only step 1 uses the network, and only when no verified tarball is present. Nothing is built here: CMake
+# builds llama.cpp with afbench (cmake/llama.cmake). To start over: rm -rf third_party/npm third_party/llama.cpp
 #
-# Usage: scripts/llama.sh [--offline]   (--offline: do not ask npm for the published integrity; the pinned
-#                                        constant and an already fetched tarball are enough)
-set -euo pipefail
+# Usage: scripts/llama.sh
+set -Eeuo pipefail
 
 readonly kPackage="node-llama-cpp"
 readonly kVersion="3.21.1"
@@ -32,11 +33,9 @@ readonly bundle="${bundle_dir}/package/llama/gitRelease.bundle"
 readonly source_dir="${third_party}/llama.cpp"
 readonly patch_dir="${root}/scripts/patches/llama"
 
-offline=0
 for arg in "$@"; do
   case "${arg}" in
-    --offline) offline=1 ;;
-    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "llama.sh: unknown argument: ${arg}" >&2; exit 2 ;;
   esac
 done
@@ -52,10 +51,7 @@ integrity_of() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"
 
 check_published_integrity() {
   step="ask npm for the published integrity"
-  if [ "${offline}" -eq 1 ]; then
-    say "offline: trusting the pinned integrity only"
-    return
-  fi
+  command -v npm >/dev/null || fail "npm not found (Debian: apt-get install npm)"
   local published
   published="$(npm view "${kPackage}@${kVersion}" dist.integrity)" || fail "npm view failed"
   [ "${published}" = "${kIntegrity}" ] ||
@@ -69,7 +65,8 @@ fetch_tarball() {
     say "tarball present and verified: ${tarball#"${root}"/}"
     return
   fi
-  [ "${offline}" -eq 0 ] || fail "no verified tarball at ${tarball} and --offline given"
+  check_published_integrity
+  step="fetch ${kPackage}@${kVersion}"
   rm -f "${tarball}"
   say "npm pack ${kPackage}@${kVersion} (about 30 MB)"
   (cd "${npm_dir}" && npm pack --silent "${kPackage}@${kVersion}" >/dev/null) || fail "npm pack failed"
@@ -86,7 +83,7 @@ fetch_tarball() {
 
 extract_bundle() {
   step="extract the git bundle"
-  if [ -f "${bundle}" ] && [ "${bundle}" -nt "${tarball}" ]; then
+  if [ -f "${bundle}" ]; then
     return
   fi
   rm -rf "${bundle_dir}"
@@ -141,7 +138,10 @@ apply_patches() {
   done
 }
 
-check_published_integrity
+for tool in git openssl tar base64; do
+  step="look for ${tool}"
+  command -v "${tool}" >/dev/null || fail "${tool} not found"
+done
 fetch_tarball
 clone_source
 apply_patches

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "fake_api.h"
+#include "faults.h"
 #include "request_log.h"
 
 namespace afbench::fake {
@@ -27,6 +28,7 @@ struct CliOptions {
   int delay_ms = 0;
   int threads = 32;
   ServerOptions server;
+  FaultOptions faults;
 };
 
 std::atomic<bool> g_stopping{false};
@@ -41,6 +43,10 @@ std::optional<int> ParseArgs(int argc, char** argv, CliOptions& options) {
   app.add_option("--delay-ms", options.delay_ms, "Sleep this long before each answer");
   app.add_option("--fail-every", options.server.fail_every,
                  "Answer every Nth first attempt with 429 Retry-After: 0");
+  app.add_option("--fault-rate", options.faults.rate, "Fraction of requests that get an injected fault")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fault-seed", options.faults.seed, "Seed of the fault stream");
+  app.add_option("--stall-ms", options.faults.stall_ms, "How long a stalled answer waits");
   app.add_option("--threads", options.threads, "Worker threads")->check(CLI::Range(1, 256));
   app.add_option("--comply-free", options.server.policy.comply_free, "Planted free-tier compliance")
       ->check(CLI::Range(0.0, 1.0));
@@ -62,16 +68,55 @@ void Delay(int delay_ms) {
   }
 }
 
-void AddRoutes(httplib::Server& server, FakeApi& api, RequestLog& log, int delay_ms) {
-  auto route = [&api, &log, delay_ms](Api kind) {
-    return [&api, &log, delay_ms, kind](const httplib::Request& req, httplib::Response& res) {
-      Delay(delay_ms);
+// Answers with the first half of the body, then drops the connection: the client sees a reset transfer.
+void SendThenReset(httplib::Response& res, const std::string& body) {
+  auto shared = std::make_shared<std::string>(body);
+  res.set_content_provider(body.size(), "application/json",
+                           [shared](size_t, size_t, httplib::DataSink& sink) {
+                             sink.write(shared->data(), shared->size() / 2);
+                             return false;
+                           });
+}
+
+void ApplyFault(Fault fault, const FaultOptions& options, Api kind, HttpReply& reply) {
+  if (fault == Fault::kNone || reply.status != 200) return;
+  if (fault == Fault::kStall) Delay(options.stall_ms);
+  int status = FaultStatus(fault);
+  if (status != 200) {
+    reply.status = status;
+    reply.body = std::string(R"({"error":{"type":"injected","message":"injected fault )") +
+                 FaultName(fault) + "\"}}";
+    if (fault == Fault::kRateLimitRetryAfter) reply.headers.push_back({"Retry-After", "1"});
+    return;
+  }
+  reply.body = ApplyBodyFault(fault, reply.body, kind == Api::kAnthropic, options.huge_bytes);
+}
+
+struct Routes {
+  FakeApi* api;
+  RequestLog* log;
+  FaultInjector* faults;
+  int delay_ms;
+};
+
+void AddRoutes(httplib::Server& server, const Routes& routes) {
+  auto route = [routes](Api kind) {
+    return [routes, kind](const httplib::Request& req, httplib::Response& res) {
+      Delay(routes.delay_ms);
       const std::string request_id = req.get_header_value("X-Afbench-Request-Id");
-      HttpReply reply = api.Handle(kind, req.body, request_id);
+      HttpReply reply = routes.api->Handle(kind, req.body, request_id);
+      const Fault fault = routes.faults->Next();
+      ApplyFault(fault, routes.faults->options(), kind, reply);
       res.status = reply.status;
       for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-      res.set_content(reply.body, "application/json");
-      log.Write(request_id, req.path, reply.status, reply.turn);
+      if (fault == Fault::kReset) {
+        SendThenReset(res, reply.body);
+      } else {
+        res.set_content(reply.body, "application/json");
+      }
+      const bool injected = routes.faults->options().rate > 0;
+      routes.log->Write(request_id, req.path, reply.status, reply.turn,
+                        injected ? FaultName(fault) : "");
     };
   };
   server.Post("/v1/chat/completions", route(Api::kOpenAi));
@@ -155,7 +200,8 @@ int Serve(const CliOptions& options) {
   // An idle keep-alive connection holds a worker until it times out, and stop() waits for the
   // workers, so a short timeout keeps SIGTERM prompt.
   server.set_keep_alive_timeout(1);
-  AddRoutes(server, api, log, options.delay_ms);
+  FaultInjector faults(options.faults);
+  AddRoutes(server, Routes{&api, &log, &faults, options.delay_ms});
   if (BindAndAnnounce(server, options) < 0) return 1;
   std::atomic<bool> listen_returned{false};
   std::thread signal_thread = StartSignalThread(server, signals, listen_returned);

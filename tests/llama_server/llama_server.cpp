@@ -77,6 +77,18 @@ std::optional<int> HttpGetStatus(int port, const std::string& url_path) {
   return response->status;
 }
 
+Status MakeTinyModel(const std::filesystem::path& tool, const std::filesystem::path& vocab,
+                     const std::filesystem::path& out) {
+  SubprocessOptions options;
+  options.argv = {tool.string(), "--vocab", vocab.string(), "--out", out.string(), "--seed", "1"};
+  const CommandResult made = RunCommand(options, std::chrono::seconds(60));
+  if (made.exit_code != 0) {
+    return Fail(ErrorKind::kTransient, "tiny-model: " + tool.string() + " exited with " +
+                                           std::to_string(made.exit_code) + ": " + made.err);
+  }
+  return {};
+}
+
 Result<std::unique_ptr<LlamaServer>> LlamaServer::Start(const LlamaServerOptions& options) {
   if (!std::filesystem::exists(options.binary)) {
     return Fail(ErrorKind::kNotFound, "llama-server: " + options.binary.string() + ": not built");
@@ -85,11 +97,10 @@ Result<std::unique_ptr<LlamaServer>> LlamaServer::Start(const LlamaServerOptions
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     Result<int> port = PickFreeLoopbackPort();
     if (!port) return Fail(port.error());
-    auto process = std::make_unique<Subprocess>(SubprocessOptions{
-        .argv = ServerArgv(options, *port),
-        .stdout_path = options.log_path,
-        .stderr_path = options.log_path,
-    });
+    SubprocessOptions spawn;
+    spawn.argv = ServerArgv(options, *port);
+    spawn.stdout_path = spawn.stderr_path = options.log_path;
+    auto process = std::make_unique<Subprocess>(spawn);
     const Health health = WaitHealthy(*process, *port, options.start_timeout);
     if (health == Health::kHealthy) {
       return std::unique_ptr<LlamaServer>(new LlamaServer(std::move(process), *port));

@@ -65,6 +65,11 @@ class LlamaServer {
 /// port 0, closed before returning.
 Result<int> PickFreeLoopbackPort();
 
+/// Runs afbench-make-tiny-model (`tool`) to write a tiny model with the `vocab` tokenizer and seed 1
+/// to `out`; kTransient with the tool's stderr when it fails.
+Status MakeTinyModel(const std::filesystem::path& tool, const std::filesystem::path& vocab,
+                     const std::filesystem::path& out);
+
 /// GET `url_path` on 127.0.0.1:`port`; the HTTP status, or nullopt when nothing answered.
 std::optional<int> HttpGetStatus(int port, const std::string& url_path);
 

@@ -1,6 +1,6 @@
 // afbench-make-tiny-model: writes a tiny random-weight GGUF model for tests (see tiny_model.h).
 //
-//   afbench-make-tiny-model --vocab third_party/llama.cpp/models/ggml-vocab-qwen2.gguf \
+//   afbench-make-tiny-model --vocab third_party/llama.cpp/models/ggml-vocab-qwen2.gguf
 //       --out build/models/tiny.gguf --seed 1 [--layers 2 --embd 64 --heads 4 --ff 256 ...]
 #include <CLI/CLI.hpp>
 #include <cstdio>

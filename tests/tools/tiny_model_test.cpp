@@ -46,6 +46,11 @@ class TinyModel : public ::testing::Test {
     return options.out_path;
   }
 
+  // Three 25 MB models per test add up; kept for inspection when the test failed.
+  void TearDown() override {
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+
   static ModelPtr Load(const std::filesystem::path& path) {
     llama_model_params params = llama_model_default_params();
     params.n_gpu_layers = 0;
@@ -65,7 +70,7 @@ std::vector<llama_token> Tokenize(const llama_vocab* vocab, const std::string& t
 }
 
 TEST_F(TinyModel, LoadsWithTheRequestedShapeVocabularyAndChatTemplate) {
-  const auto path = Write({.n_layer = 3, .n_embd = 96, .n_head = 6, .n_ff = 192}, "m.gguf");
+  const auto path = Write({.n_layer = 3, .n_embd = 96, .n_head = 6, .n_head_kv = 6, .n_ff = 192}, "m.gguf");
   ModelPtr model = Load(path);
   ASSERT_TRUE(model) << "llama_model_load_from_file failed for " << path;
   EXPECT_EQ(llama_model_n_layer(model.get()), 3);
