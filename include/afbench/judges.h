@@ -69,6 +69,8 @@ struct JudgeRetryPolicy {
 struct JudgeOptions {
   /// The folder of classifier data files (prompt templates, the offline scorer's weights).
   std::filesystem::path classifiers_dir;
+  /// The judge model's spec ("openai/gpt-4o"), stored in every judge Label's detail.
+  std::string judge_model;
   /// Votes of af-majority-vote. Hughes et al. 2025 use 20 at temperature 1 and send one request
   /// with `n`; our Backend has no `n`, so each vote is its own request (with its own seed).
   int votes = 20;

@@ -95,6 +95,8 @@ struct CrossValidation {
   /// Out-of-fold confusion matrix of the first repeat at threshold 0.5, an honest stand-in for
   /// held-out sensitivity and specificity.
   ConfusionMatrix confusion;
+  /// The out-of-fold scores of the first repeat, in input order (for validation reports).
+  std::vector<double> first_repeat_scores;
 };
 CrossValidation CrossValidateOfflineAf(std::span<const HumanLabel> labels,
                                        const CrossValidationOptions& options);

@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "afbench/backend.h"
 #include "afbench/classifier.h"
 #include "afbench/protocol.h"
+#include "afbench/request_gate.h"
 #include "afbench/result.h"
 #include "afbench/store.h"
 #include "afbench/types.h"
@@ -50,10 +52,16 @@ struct Progress {
   Usage usage;             ///< Tokens of the requests sent in this invocation.
   int64_t requests = 0;    ///< Requests sent in this invocation, retries included.
   int64_t cached_turns = 0;  ///< Turns replayed from the Store instead of requested.
+  int concurrency_limit = 0; ///< The adaptive limit on requests in flight (see RequestGate).
 };
 
 struct RunnerOptions {
-  int max_connections = 8;
+  int max_connections = 8;         ///< Worker threads, and the starting limit of requests in flight.
+  int64_t requests_per_minute = 0; ///< 0 = unlimited.
+  int64_t tokens_per_minute = 0;   ///< 0 = unlimited.
+  /// Shares one provider's limits between Runs (experiment grids); when null, ExecuteRun makes its own gate
+  /// from the three fields above.
+  std::shared_ptr<RequestGate> gate;
   RetryPolicy retry;
   ProtocolOptions protocol;
   SamplingParams sampling;  ///< The seed is the Run's; each Sample gets MixSeed(seed, query, epoch).

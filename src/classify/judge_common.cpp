@@ -48,6 +48,7 @@ CallOutcome JudgeCore::Send(const Transcript& transcript, const Vars& vars,
 
 Result<Label> JudgeCore::Finish(Label label, nlohmann::json detail, const Usage& usage,
                                 int requests) const {
+  detail["judge_model"] = options_.judge_model;
   detail["prompt_sha256"] = prompt_.sha256;
   detail["usage"] = UsageJson(usage, requests);
   Result<std::string> dumped = DumpDetail(detail, info_.id);

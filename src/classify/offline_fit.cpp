@@ -156,7 +156,10 @@ CrossValidation CrossValidateOfflineAf(std::span<const HumanLabel> labels,
     const std::vector<int> fold = AssignFolds(labels, cv.folds, rng);
     const std::vector<double> scores = OutOfFoldScores(features, truth, fold, cv.folds, options.l2);
     aurocs.push_back(Auroc(scores, truth_span).value_or(0.5));
-    if (repeat == 0) cv.confusion = ConfusionAt(scores, truth_span, 0.5);
+    if (repeat == 0) {
+      cv.confusion = ConfusionAt(scores, truth_span, 0.5);
+      cv.first_repeat_scores = scores;
+    }
   }
   cv.mean_auroc = std::accumulate(aurocs.begin(), aurocs.end(), 0.0) /
                   static_cast<double>(aurocs.size());
@@ -218,6 +221,15 @@ Result<OfflineAfWeights> ReadOfflineAfWeights(const std::filesystem::path& path)
     out.threshold = json["threshold"].get<double>();
   }
   if (json.contains("l2") && json["l2"].is_number()) out.l2 = json["l2"].get<double>();
+  const auto& trained = json.contains("trained_on") ? json["trained_on"] : nlohmann::json();
+  if (trained.is_object()) {
+    if (trained.contains("file") && trained["file"].is_string()) {
+      out.trained_on = trained["file"].get<std::string>();
+    }
+    if (trained.contains("sha256") && trained["sha256"].is_string()) {
+      out.trained_sha256 = trained["sha256"].get<std::string>();
+    }
+  }
   return out;
 }
 

@@ -43,8 +43,20 @@ TEST(BootstrapAurocInterval, IsReproducibleForASeedAndBracketsTheEstimate) {
   EXPECT_LE(first.low, 7.5 / 9.0);
   EXPECT_GE(first.high, 7.5 / 9.0);
   EXPECT_LT(first.low, first.high);
+}
+
+TEST(BootstrapAurocInterval, DependsOnTheSeed) {
+  std::vector<double> scores;
+  std::array<bool, 40> labels{};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    labels[i] = i % 2 == 0;
+    scores.push_back(static_cast<double>((i * 37) % 41) / 41.0 + (labels[i] ? 0.2 : 0.0));
+  }
+  BootstrapOptions options;
+  options.resamples = 300;
+  const Interval first = BootstrapAurocInterval(scores, labels, options);
   options.seed += 1;
-  const Interval other = BootstrapAurocInterval(kScores, kLabels, options);
+  const Interval other = BootstrapAurocInterval(scores, labels, options);
   EXPECT_TRUE(other.low != first.low || other.high != first.high);
 }
 

@@ -58,7 +58,8 @@ std::string ProgressPrinter::Line(const Progress& progress) const {
                      std::to_string(progress.total) + " ETA " + eta + " | tok in " +
                      FormatCount(progress.usage.input_tokens) + " out " +
                      FormatCount(progress.usage.output_tokens) + " | req " +
-                     FormatCount(progress.requests);
+                     FormatCount(progress.requests) + " | conc " +
+                     std::to_string(progress.concurrency_limit);
   for (const auto& [outcome, count] : progress.outcomes) {
     if (count > 0) line += std::string(" ") + OutcomeName(outcome) + "=" + std::to_string(count);
   }

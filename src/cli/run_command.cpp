@@ -146,6 +146,8 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
   ProgressPrinter printer(stderr);
   RunnerOptions options;
   options.max_connections = prepared.config.max_connections;
+  options.requests_per_minute = prepared.config.requests_per_minute;
+  options.tokens_per_minute = prepared.config.tokens_per_minute;
   options.retry = prepared.config.retry;
   options.protocol = prepared.config.protocol;
   options.sampling = prepared.config.sampling;

@@ -105,6 +105,8 @@ std::string RunConfigToJson(const RunConfig& config) {
         {"seed", config.sampling.seed.value_or(0)}}},
       {"protocol", ProtocolJson(config)},
       {"max_connections", config.max_connections},
+      {"requests_per_minute", config.requests_per_minute},
+      {"tokens_per_minute", config.tokens_per_minute},
       {"retry",
        {{"max_attempts", config.retry.max_attempts},
         {"base_delay_ms", config.retry.base_delay_ms},
@@ -132,6 +134,9 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     config.sampling.seed = sampling.at("seed").get<uint64_t>();
     ReadProtocol(object.at("protocol"), config);
     Read(object, "max_connections", config.max_connections);
+    // Added after the first release of the format: absent in older stores.
+    config.requests_per_minute = object.value("requests_per_minute", int64_t{0});
+    config.tokens_per_minute = object.value("tokens_per_minute", int64_t{0});
     const json& retry = object.at("retry");
     Read(retry, "max_attempts", config.retry.max_attempts);
     Read(retry, "base_delay_ms", config.retry.base_delay_ms);

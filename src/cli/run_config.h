@@ -31,6 +31,8 @@ struct RunConfig {
   UserTurnOptions user_turn;
   std::string user_suffix;  ///< The rendered suffix, stored so that resume renders identical user turns.
   int max_connections = 8;
+  int64_t requests_per_minute = 0;  ///< 0 = unlimited.
+  int64_t tokens_per_minute = 0;    ///< 0 = unlimited.
   RetryPolicy retry;
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;

@@ -45,6 +45,8 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
   command.add_flag("--no-cot", flags.no_cot, "No scratchpad: the model answers directly in <OUTPUT>");
   command.add_option("--max-connections", flags.max_connections, "Requests in flight")
       ->capture_default_str();
+  command.add_option("--rpm", flags.rpm, "Requests per minute to the provider (0 = no limit)");
+  command.add_option("--tpm", flags.tpm, "Tokens per minute to the provider (0 = no limit)");
   command.add_option("--max-attempts", flags.max_attempts, "Requests per turn before giving up")
       ->capture_default_str();
   command.add_option("--connect-timeout-s", flags.connect_timeout_s, "Connect timeout")
@@ -77,6 +79,7 @@ Status ValidateNumbers(const RunFlags& flags) {
   if (flags.max_turns < 1) return FlagError("--max-turns", "must be >= 1");
   if (flags.max_connections < 1) return FlagError("--max-connections", "must be >= 1");
   if (flags.max_attempts < 1) return FlagError("--max-attempts", "must be >= 1");
+  if (flags.rpm < 0 || flags.tpm < 0) return FlagError("--rpm/--tpm", "must be >= 0");
   if (flags.timeout_s <= 0 || flags.connect_timeout_s <= 0) {
     return FlagError("--timeout-s/--connect-timeout-s", "must be > 0");
   }
@@ -139,6 +142,8 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
                       flags.suffix_inside ? SuffixPlacement::kInsideUserInput
                                           : SuffixPlacement::kAfterUserInput};
   config.max_connections = flags.max_connections;
+  config.requests_per_minute = flags.rpm;
+  config.tokens_per_minute = flags.tpm;
   config.retry.max_attempts = flags.max_attempts;
   config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);

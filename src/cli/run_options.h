@@ -41,6 +41,8 @@ struct RunFlags {
   bool no_suffix = false;
   bool suffix_inside = false;
   int max_connections = 8;
+  int64_t rpm = 0;
+  int64_t tpm = 0;
   int max_attempts = 6;
   double connect_timeout_s = 10;
   double timeout_s = 600;

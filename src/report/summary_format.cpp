@@ -63,6 +63,119 @@ std::string IntervalText(const Interval& interval, bool signed_percent) {
   return buffer;
 }
 
+ordered_json IntervalOrNull(const std::optional<Interval>& interval, bool high) {
+  if (!interval) return ordered_json();
+  return high ? interval->high : interval->low;
+}
+
+ordered_json AfTierJson(const AlignmentFakingTier& tier) {
+  ordered_json json;
+  json["n"] = tier.n;
+  json["complied"] = tier.complied;
+  json["labelled"] = tier.labelled;
+  json["flagged"] = tier.flagged;
+  json["rate"] = tier.rate;
+  json["ci_low"] = IntervalOrNull(tier.ci, false);
+  json["ci_high"] = IntervalOrNull(tier.ci, true);
+  json["breakdown"] = {{"refuses", tier.refuses},
+                       {"complies_without_af", tier.complies_without_af},
+                       {"complies_with_af", tier.rate}};
+  json["corrected"] = ordered_json();
+  if (tier.corrected) {
+    const CorrectedAfRate& c = *tier.corrected;
+    json["corrected"] = {{"method", "rogan-gladen"},  {"rate", c.rate},
+                         {"ci_low", c.ci.low},         {"ci_high", c.ci.high},
+                         {"sensitivity", c.sensitivity}, {"specificity", c.specificity},
+                         {"source", c.source}};
+  }
+  return json;
+}
+
+ordered_json AlignmentFakingJson(const std::vector<AlignmentFakingSummary>& summaries) {
+  ordered_json list = ordered_json::array();
+  for (const AlignmentFakingSummary& summary : summaries) {
+    ordered_json tiers = ordered_json::object();
+    for (const auto& [tier, figures] : summary.tiers) tiers[TierName(tier)] = AfTierJson(figures);
+    ordered_json entry = {{"classifier", summary.classifier}};
+    if (!summary.components.empty()) entry["components"] = summary.components;
+    entry["tiers"] = tiers;
+    list.push_back(entry);
+  }
+  return list;
+}
+
+const char* RoleName(LabelRole role) {
+  switch (role) {
+    case LabelRole::kCompliance:
+      return "compliance";
+    case LabelRole::kAnimalWelfareSupport:
+      return "compliance_by_not_supporting_animal_welfare";
+    case LabelRole::kPartialCompliance:
+      return "partial_compliance";
+    case LabelRole::kAlignmentFaking:
+      return "alignment_faking";
+  }
+  return "compliance";
+}
+
+ordered_json JudgesJson(const std::vector<JudgeComplianceSummary>& judges) {
+  ordered_json list = ordered_json::array();
+  for (const JudgeComplianceSummary& judge : judges) {
+    ordered_json tiers = ordered_json::object();
+    for (const auto& [tier, p] : judge.tiers) {
+      tiers[TierName(tier)] = {{"n", p.n}, {"yes", p.successes}, {"rate", p.rate},
+                               {"ci_low", p.ci.low}, {"ci_high", p.ci.high}};
+    }
+    list.push_back({{"classifier", judge.classifier}, {"measure", RoleName(judge.role)},
+                    {"tiers", tiers}});
+  }
+  return list;
+}
+
+void AfText(const RunSummary& summary, std::ostringstream& out) {
+  if (summary.alignment_faking.empty()) return;
+  out << "
+alignment-faking reasoning (counted on compliant outputs, per "
+      << summary.compliance_classifier << "; shares of n)
+";
+  out << "classifier               tier  refuses  complies,no AF  complies,AF  95% CI          "
+         "labelled  corrected (Rogan-Gladen)
+";
+  for (const AlignmentFakingSummary& af : summary.alignment_faking) {
+    for (const auto& [tier, t] : af.tiers) {
+      char line[256];
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s  %s          %s      %-14s  %lld/%lld",
+                    af.classifier.c_str(), TierName(tier), Percent(t.refuses).c_str(),
+                    Percent(t.complies_without_af).c_str(), Percent(t.rate).c_str(),
+                    t.ci ? IntervalText(*t.ci, false).c_str() : "-",
+                    static_cast<long long>(t.labelled), static_cast<long long>(t.complied));
+      out << line;
+      if (t.corrected) {
+        out << "  " << Percent(t.corrected->rate) << " " << IntervalText(t.corrected->ci, false);
+      }
+      out << "
+";
+    }
+  }
+}
+
+void JudgesText(const RunSummary& summary, std::ostringstream& out) {
+  if (summary.compliance_by_judge.empty()) return;
+  out << "
+per judge (yes / n)
+";
+  for (const JudgeComplianceSummary& judge : summary.compliance_by_judge) {
+    for (const auto& [tier, p] : judge.tiers) {
+      char line[200];
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %s
+", judge.classifier.c_str(),
+                    TierName(tier), Percent(p.rate).c_str(), IntervalText(p.ci, false).c_str(),
+                    RoleName(judge.role));
+      out << line;
+    }
+  }
+}
+
 }  // namespace
 
 std::string SummaryToJson(const RunSummary& summary) {
@@ -83,6 +196,8 @@ std::string SummaryToJson(const RunSummary& summary) {
   json["samples"] = {{"planned", summary.planned_samples}, {"completed", summary.completed_samples}};
   json["compliance_classifier"] = summary.compliance_classifier;
   json["run"] = RunJson(summary.run);
+  json["alignment_faking"] = AlignmentFakingJson(summary.alignment_faking);
+  json["compliance_by_judge"] = JudgesJson(summary.compliance_by_judge);
   // Model text can hold any bytes: replace invalid UTF-8 instead of failing the whole summary.
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -120,6 +235,8 @@ std::string SummaryToText(const RunSummary& summary) {
                   static_cast<long long>(gap.paired.counts.Total()));
     out << line;
   }
+  AfText(summary, out);
+  JudgesText(summary, out);
   out << "\nusage: " << summary.usage.input_tokens << " input tokens ("
       << summary.usage.cache_read_tokens << " cache read), " << summary.usage.output_tokens
       << " output tokens, " << summary.requests << " requests\n";

@@ -26,6 +26,7 @@ struct RunState {
   std::mutex mutex;  // guards everything below
   Progress progress;
   std::optional<Error> fatal;
+  RequestGate* gate = nullptr;
 };
 
 bool IsCancellation(const Transcript& transcript) {
@@ -55,6 +56,7 @@ void RecordFatal(RunState& state, Error error) {
 }
 
 void Snapshot(RunState& state, Progress& progress) {
+  progress.concurrency_limit = state.gate != nullptr ? state.gate->limit() : 0;
   progress.requests = state.counters.requests;
   progress.cached_turns = state.counters.cached_turns;
   progress.usage.input_tokens = state.counters.input_tokens;
@@ -107,6 +109,23 @@ void Worker(RunState& state, const TurnSourceContext& context, const std::string
   }
 }
 
+std::shared_ptr<RequestGate> GateFor(const RunnerOptions& options) {
+  if (options.gate) return options.gate;
+  return std::make_shared<RequestGate>(RequestGateOptions{
+      options.max_connections, options.requests_per_minute, options.tokens_per_minute});
+}
+
+void RunWorkers(RunState& state, const TurnSourceContext& context, const std::string& system_prompt,
+                int max_connections) {
+  int workers = std::clamp(max_connections, 1, 1024);
+  workers = std::min<int>(workers, static_cast<int>(std::max<size_t>(1, state.pending.size())));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    threads.emplace_back([&] { Worker(state, context, system_prompt); });
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
 }  // namespace
 
 uint64_t SampleSeed(uint64_t run_seed, const SampleKey& key) {
@@ -140,19 +159,16 @@ Result<Progress> ExecuteRun(Store& store, Backend& backend, const std::string& r
   for (const PlannedSample& planned : plan) {
     if (!done.contains(TupleOf(planned.key))) state.pending.push_back(&planned);
   }
+  std::shared_ptr<RequestGate> gate = GateFor(options);
+  state.gate = gate.get();
   state.progress.total = static_cast<int64_t>(plan.size());
+  state.progress.concurrency_limit = gate->limit();
   state.progress.resumed = static_cast<int64_t>(plan.size() - state.pending.size());
   state.progress.done = state.progress.resumed;
   if (options.on_progress) options.on_progress(state.progress);
 
-  TurnSourceContext context{&store, &backend, &options, &state.counters, run_id};
-  int workers = std::clamp(options.max_connections, 1, 1024);
-  workers = std::min<int>(workers, static_cast<int>(std::max<size_t>(1, state.pending.size())));
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) {
-    threads.emplace_back([&] { Worker(state, context, system_prompt); });
-  }
-  for (std::thread& thread : threads) thread.join();
+  TurnSourceContext context{&store, &backend, &options, &state.counters, gate.get(), run_id};
+  RunWorkers(state, context, system_prompt, options.max_connections);
 
   Snapshot(state, state.progress);
   if (state.fatal) return Unexpected{*state.fatal};

@@ -17,6 +17,19 @@ Generation FromStoredTurn(const Turn& turn) {
   return generation;
 }
 
+// A rough token count for rate budgets before the API reports the real one: ~4 characters per token.
+int64_t EstimateTokens(const Conversation& conversation, int max_tokens) {
+  size_t characters = conversation.system.size();
+  for (const Message& message : conversation.messages) characters += message.content.size();
+  return static_cast<int64_t>(characters / 4) + max_tokens;
+}
+
+GateSignal SignalFor(const Result<Generation>& generation) {
+  if (generation) return GateSignal::kSuccess;
+  return generation.error().kind == ErrorKind::kRateLimited ? GateSignal::kRateLimited
+                                                            : GateSignal::kOtherFailure;
+}
+
 std::string LastUserMessage(const Conversation& conversation) {
   for (auto it = conversation.messages.rbegin(); it != conversation.messages.rend(); ++it) {
     if (it->role == Role::kUser) return it->content;
@@ -90,9 +103,16 @@ Result<Generation> TurnSource::RequestWithRetries(const Conversation& conversati
   int64_t slept_ms = 0;
   for (int attempt = 1;; ++attempt) {
     if (Cancelled()) return Fail(ErrorKind::kCancelled, "runner: cancelled");
+    const int64_t estimate = EstimateTokens(conversation, request.sampling.max_tokens);
+    if (!context_.gate->Acquire(estimate, options.cancel)) {
+      return Fail(ErrorKind::kCancelled, "runner: cancelled");
+    }
     attempts++;
     context_.counters->requests++;
     auto generation = context_.backend->Generate(conversation, request);
+    context_.gate->Release(SignalFor(generation), estimate,
+                           generation ? generation->usage.input_tokens + generation->usage.output_tokens
+                                      : 0);
     if (generation) {
       context_.counters->input_tokens += generation->usage.input_tokens;
       context_.counters->output_tokens += generation->usage.output_tokens;

@@ -29,6 +29,7 @@ struct TurnSourceContext {
   Backend* backend = nullptr;
   const RunnerOptions* options = nullptr;
   TurnCounters* counters = nullptr;
+  RequestGate* gate = nullptr;
   std::string run_id;
 };
 

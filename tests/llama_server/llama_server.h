@@ -65,8 +65,8 @@ class LlamaServer {
 /// port 0, closed before returning.
 Result<int> PickFreeLoopbackPort();
 
-/// Runs afbench-make-tiny-model (`tool`) to write a tiny model with the `vocab` tokenizer and seed 1
-/// to `out`; kTransient with the tool's stderr when it fails.
+/// Runs afbench-make-tiny-model (`tool`) to write a tiny model with the `vocab` tokenizer and seed
+/// 1 to `out`; kTransient with the tool's stderr when it fails.
 Status MakeTinyModel(const std::filesystem::path& tool, const std::filesystem::path& vocab,
                      const std::filesystem::path& out);
 

@@ -20,9 +20,9 @@ bool HaveLlama() { return !std::string_view(AFBENCH_LLAMA_SERVER_BIN).empty(); }
 // A tiny model from the test tool (tests/tools); fails the test when the tool fails.
 std::filesystem::path TinyModel(const std::filesystem::path& dir) {
   const auto model = dir / "tiny.gguf";
-  const Status made =
-      MakeTinyModel(AFBENCH_TINY_MODEL_TOOL,
-                    std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf", model);
+  const Status made = MakeTinyModel(
+      AFBENCH_TINY_MODEL_TOOL,
+      std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf", model);
   EXPECT_TRUE(made) << made.error().message;
   return model;
 }
@@ -52,8 +52,9 @@ class LlamaServerProcess : public ::testing::Test {
 TEST_F(LlamaServerProcess, ServesHealthOnAFreeLoopbackPortAndExitsOnSigterm) {
   if (!HaveLlama()) GTEST_SKIP() << "llama.cpp was not built (scripts/llama.sh, then reconfigure)";
   const auto& dir = dir_;
-  auto server = LlamaServer::Start(
-      {.binary = AFBENCH_LLAMA_SERVER_BIN, .model = TinyModel(dir), .log_path = dir / "server.log"});
+  auto server = LlamaServer::Start({.binary = AFBENCH_LLAMA_SERVER_BIN,
+                                    .model = TinyModel(dir),
+                                    .log_path = dir / "server.log"});
   ASSERT_TRUE(server) << server.error().message;
   const int port = (*server)->port();
   EXPECT_EQ(HttpGetStatus(port, "/health"), 200);

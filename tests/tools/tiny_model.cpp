@@ -59,8 +59,8 @@ Status Validate(const TinyModelOptions& o) {
                    std::to_string(o.n_head) + " heads (RoPE rotates pairs)");
   }
   if (o.n_head % o.n_head_kv != 0) {
-    return Invalid("shape: heads " + std::to_string(o.n_head) +
-                   " must be a multiple of heads-kv " + std::to_string(o.n_head_kv));
+    return Invalid("shape: heads " + std::to_string(o.n_head) + " must be a multiple of heads-kv " +
+                   std::to_string(o.n_head_kv));
   }
   if (o.out_path.empty()) return Invalid("--out: missing output path");
   return {};
@@ -174,7 +174,7 @@ void AddTensors(ggml_context* ctx, gguf_context* out, const std::vector<TensorSp
     const TensorSpec& spec = specs[i];
     const ggml_type type = o.f16 && !spec.is_norm ? GGML_TYPE_F16 : GGML_TYPE_F32;
     ggml_tensor* tensor = spec.is_norm ? ggml_new_tensor_1d(ctx, type, spec.ne0)
-                                  : ggml_new_tensor_2d(ctx, type, spec.ne0, spec.ne1);
+                                       : ggml_new_tensor_2d(ctx, type, spec.ne0, spec.ne1);
     ggml_set_name(tensor, spec.name.c_str());
     FillValues(spec, MixSeed(o.seed, i), values);
     if (type == GGML_TYPE_F16) {
@@ -215,7 +215,8 @@ Status WriteTinyModel(const TinyModelOptions& options) {
   const int64_t n_vocab = CopyTokenizer(out.get(), vocab->get());
   SetHyperparameters(out.get(), options, n_vocab);
   const std::vector<TensorSpec> specs = TensorSpecs(options, n_vocab);
-  GgmlPtr ctx(ggml_init({.mem_size = ContextBytes(specs), .mem_buffer = nullptr, .no_alloc = false}));
+  GgmlPtr ctx(
+      ggml_init({.mem_size = ContextBytes(specs), .mem_buffer = nullptr, .no_alloc = false}));
   if (!ctx) return Fail(ErrorKind::kInternal, "tiny-model: ggml_init failed (out of memory?)");
   AddTensors(ctx.get(), out.get(), specs, options);
   return WriteFile(out.get(), options.out_path);

@@ -70,7 +70,8 @@ std::vector<llama_token> Tokenize(const llama_vocab* vocab, const std::string& t
 }
 
 TEST_F(TinyModel, LoadsWithTheRequestedShapeVocabularyAndChatTemplate) {
-  const auto path = Write({.n_layer = 3, .n_embd = 96, .n_head = 6, .n_head_kv = 6, .n_ff = 192}, "m.gguf");
+  const auto path =
+      Write({.n_layer = 3, .n_embd = 96, .n_head = 6, .n_head_kv = 6, .n_ff = 192}, "m.gguf");
   ModelPtr model = Load(path);
   ASSERT_TRUE(model) << "llama_model_load_from_file failed for " << path;
   EXPECT_EQ(llama_model_n_layer(model.get()), 3);
@@ -132,8 +133,8 @@ TEST_F(TinyModel, GroupedQueryAttentionF32AndASmallerVocabularyAlsoLoad) {
 }
 
 TEST_F(TinyModel, RejectsAMissingVocabularyAndInconsistentShapes) {
-  const Status missing = WriteTinyModel(
-      {.vocab_path = dir_ / "nope.gguf", .out_path = dir_ / "m.gguf"});
+  const Status missing =
+      WriteTinyModel({.vocab_path = dir_ / "nope.gguf", .out_path = dir_ / "m.gguf"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
   EXPECT_NE(missing.error().message.find("nope.gguf"), std::string::npos);

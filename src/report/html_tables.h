@@ -1,0 +1,15 @@
+// The Report's tables as HTML: per Run the figures of `afbench summary` (n, compliance per Tier with its
+// interval, the AF rate, the gap with its intervals and McNemar's p) and the outcome counts per Tier. Every
+// cell carries data-sort with the raw number so that the page script can sort any column. Pure.
+#pragma once
+
+#include <string>
+
+#include "afbench/report.h"
+
+namespace afbench::html {
+
+/// Both tables, each in a <table class="sortable">.
+std::string RenderTables(const Report& report);
+
+}  // namespace afbench::html
