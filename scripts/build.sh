@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${AFBENCH_BUILD_DIR:-build}
+# Paths inside the tree are hashed relative to it, so a fresh clone elsewhere (CI) still hits the cache.
+export CCACHE_BASEDIR="$PWD"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

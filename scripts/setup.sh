@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   sqlite3 python3 curl
+  clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

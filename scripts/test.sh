@@ -1,8 +1,34 @@
 #!/usr/bin/env bash
-# The README's test command: installs everything, builds, and runs the whole test suite (unit and end-to-end).
+# The README's test command: installs everything, builds, and runs the whole test suite:
+#   1. the normal build: unit, end-to-end and (when llama.cpp is built) llama-server tests;
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (llama.cpp left out);
+#   3. a short libFuzzer run of every fuzz target from the committed corpus (scripts/fuzz.sh).
+# Set AFBENCH_QUICK=1 to run only stage 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+jobs=$(nproc)
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# ctest's closing line of every stage, kept to print one total at the end.
+run_ctest() { ctest "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
+total() {
+  awk '/tests passed, [0-9]+ tests failed out of/ {f += $4; t += $NF}
+       END {printf "%d passed, %d failed\n", t - f, f}' "$log"
+}
+
+echo "== test: build and run the suite =="
 bash scripts/build.sh
-build_dir=${AFBENCH_BUILD_DIR:-build}
-ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+run_ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${AFBENCH_QUICK:-0}" = "1" ]; then total; exit 0; fi
+
+echo "== test: the suite under ASan + UBSan =="
+AFBENCH_BUILD_DIR=build-asan bash scripts/build.sh -DAFBENCH_SANITIZE=ON -DAFBENCH_LLAMA=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE browser
+
+echo "== test: fuzz targets (${FUZZ_SECONDS:-10}s each) =="
+bash scripts/fuzz.sh
+total

@@ -35,6 +35,8 @@ struct BackendOptions {
   int64_t connect_timeout_ms = 10000;
   /// Total time for one request, connection included.
   int64_t request_timeout_ms = 600000;
+  /// Longest silence before the first byte of a response or between bytes (a stalled connection).
+  int64_t idle_timeout_ms = 300000;
 };
 
 /// One row of the provider table.

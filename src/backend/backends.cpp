@@ -14,7 +14,8 @@ std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOption
                           .base_url = options.base_url,
                           .api_key = options.api_key,
                           .connect_timeout_ms = options.connect_timeout_ms,
-                          .request_timeout_ms = options.request_timeout_ms};
+                          .request_timeout_ms = options.request_timeout_ms,
+                          .idle_timeout_ms = options.idle_timeout_ms};
   return std::make_unique<HttpBackend>(std::move(http));
 }
 

@@ -38,6 +38,7 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
   http.body = dialect.encode(options_.model, conversation, request);
   http.connect_timeout_ms = options_.connect_timeout_ms;
   http.request_timeout_ms = options_.request_timeout_ms;
+  http.idle_timeout_ms = options_.idle_timeout_ms;
   Result<HttpResponse> response = client_.Post(http);
   if (!response) {
     return Fail(

@@ -41,6 +41,7 @@ struct HttpBackendOptions {
   std::string api_key;
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
+  int64_t idle_timeout_ms = 300000;
 };
 
 class HttpBackend : public Backend {

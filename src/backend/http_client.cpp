@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <mutex>
 #include <string_view>
@@ -40,9 +41,42 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// What the write and progress callbacks of one transfer share.
+struct TransferState {
+  std::string* body = nullptr;
+  size_t max_body_bytes = 0;
+  bool too_large = false;
+  int64_t idle_timeout_ms = 0;
+  bool stalled = false;
+  curl_off_t last_bytes = -1;
+  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* state = static_cast<TransferState*>(user);
+  if (state->body->size() + size * count > state->max_body_bytes) {
+    state->too_large = true;
+    return 0;  // makes libcurl abort the transfer
+  }
+  state->body->append(data, size * count);
   return size * count;
+}
+
+// libcurl calls this about once a second and whenever data moves; a non-zero return aborts the transfer.
+int CheckIdle(void* user, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded) {
+  auto* state = static_cast<TransferState*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  if (downloaded + uploaded != state->last_bytes) {
+    state->last_bytes = downloaded + uploaded;
+    state->last_activity = now;
+    return 0;
+  }
+  if (state->idle_timeout_ms > 0 &&
+      now - state->last_activity > std::chrono::milliseconds(state->idle_timeout_ms)) {
+    state->stalled = true;
+    return 1;
+  }
+  return 0;
 }
 
 // Called once per header line. A new status line (after "100 Continue") starts a fresh header set,
@@ -131,16 +165,31 @@ Result<HttpResponse> HttpClient::Post(const HttpRequest& request) {
   CURL* curl = handle.get();
   SetOptions(curl, request, headers->get());
   HttpResponse response;
+  TransferState state;
+  state.body = &response.body;
+  state.max_body_bytes = request.max_response_bytes;
+  state.idle_timeout_ms = request.idle_timeout_ms;
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &AppendHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &CheckIdle);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   const CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   pool_->Release(std::move(handle));
+  if (state.too_large) {
+    return Fail(ErrorKind::kBadResponse, "response larger than " +
+                                             std::to_string(request.max_response_bytes) + " bytes");
+  }
+  if (state.stalled) {
+    return Fail(ErrorKind::kTransient, "no data for " + std::to_string(request.idle_timeout_ms) +
+                                           " ms (idle timeout)");
+  }
   if (code != CURLE_OK) {
     std::string message = curl_easy_strerror(code);
     if (error_buffer[0] != '\0') message += std::string(": ") + error_buffer;

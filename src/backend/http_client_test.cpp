@@ -89,6 +89,38 @@ TEST(HttpClient, GivesUpAfterTheRequestTimeout) {
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(3000));
 }
 
+TEST(HttpClient, GivesUpOnAServerThatSendsNothingWithinTheIdleTimeout) {
+  LoopbackServer server;
+  server.http().Post("/stall", [&server](const httplib::Request&, httplib::Response& res) {
+    server.SleepUnlessClosing(8000);
+    res.set_content("late", "text/plain");
+  });
+  server.Start();
+  HttpRequest request = Post(server.Url() + "/stall");
+  request.request_timeout_ms = 60000;
+  request.idle_timeout_ms = 1000;
+  Result<HttpResponse> response = HttpClient().Post(request);
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::kTransient);
+  EXPECT_NE(response.error().message.find("idle timeout"), std::string::npos)
+      << response.error().message;
+}
+
+TEST(HttpClient, AbandonsAResponseLargerThanTheCap) {
+  LoopbackServer server;
+  server.http().Post("/huge", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(100000, 'x'), "text/plain");
+  });
+  server.Start();
+  HttpRequest request = Post(server.Url() + "/huge");
+  request.max_response_bytes = 1000;
+  Result<HttpResponse> response = HttpClient().Post(request);
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::kBadResponse);
+  request.max_response_bytes = 200000;
+  EXPECT_TRUE(HttpClient().Post(request).has_value());
+}
+
 TEST(HttpClient, RejectsAUrlItCannotUse) {
   Result<HttpResponse> response = HttpClient().Post(Post("ftp://127.0.0.1/x"));
   ASSERT_FALSE(response);

@@ -27,10 +27,15 @@ struct ClassifyTally {
     labelled++;
     (label.value ? (*label.value ? yes : no) : undecided)++;
     if (detail.is_object() && detail.contains("usage") && detail["usage"].is_object()) {
-      input_tokens += detail["usage"].value("input_tokens", int64_t{0});
-      output_tokens += detail["usage"].value("output_tokens", int64_t{0});
-      requests += detail["usage"].value("requests", int64_t{0});
+      input_tokens += Count(detail["usage"], "input_tokens");
+      output_tokens += Count(detail["usage"], "output_tokens");
+      requests += Count(detail["usage"], "requests");
     }
+  }
+
+  static int64_t Count(const nlohmann::json& usage, const char* field) {
+    return usage.contains(field) && usage[field].is_number_integer() ? usage[field].get<int64_t>()
+                                                                     : 0;
   }
 };
 
@@ -117,6 +122,8 @@ void PrintTally(const std::string& run_id, const Classifier& classifier, const C
       static_cast<long long>(t.output_tokens));
 }
 
+}  // namespace
+
 void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
   command.add_option("--classifier", flags.classifier, "Classifier id (see `afbench classifiers`)")
       ->required();
@@ -135,14 +142,10 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
   command.add_option("--classifiers-dir", flags.classifiers_dir, "Folder of classifier data files");
 }
 
-}  // namespace
-
 Status CheckJudgeFlags(const JudgeFlags& flags) {
   auto bad = [](const std::string& what) { return Fail(ErrorKind::kInvalidInput, what); };
   if (FindClassifier(flags.classifier) == nullptr) {
-    return MakeClassifier(flags.classifier, nullptr, {}).error().kind == ErrorKind::kInvalidInput
-               ? Status(Unexpected{MakeClassifier(flags.classifier, nullptr, {}).error()})
-               : Status();
+    return Unexpected{MakeClassifier(flags.classifier, nullptr, {}).error()};  // Lists the ids.
   }
   if (flags.votes < 1) return bad("--votes: must be >= 1");
   if (flags.vote_threshold < 0 || flags.vote_threshold > 1) return bad("--vote-threshold: 0..1");

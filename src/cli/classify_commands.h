@@ -72,6 +72,9 @@ std::vector<std::string> ApplyStoredValidations(RunSummary& summary,
 
 // Shared by the classify and validate commands (defined in classify_commands.cpp).
 
+/// Registers --classifier (required), --judge, --judge-base-url, --votes, --vote-threshold,
+/// --max-connections, --max-parse-attempts and --classifiers-dir.
+void AddJudgeOptions(CLI::App& command, JudgeFlags& flags);
 /// Checks the shared flags.
 Status CheckJudgeFlags(const JudgeFlags& flags);
 /// The classifier of `flags`, with its judge Backend (null for classifiers without a judge) kept

@@ -130,6 +130,7 @@ Result<std::unique_ptr<Backend>> BackendFor(const RunConfig& config) {
   options.base_url = config.base_url;
   options.connect_timeout_ms = config.connect_timeout_ms;
   options.request_timeout_ms = config.request_timeout_ms;
+  options.idle_timeout_ms = config.idle_timeout_ms;
   if (const BackendInfo* info = FindProvider(config.model)) {
     const char* key = std::getenv(info->api_key_env);
     if (key != nullptr) options.api_key = key;

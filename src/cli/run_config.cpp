@@ -114,6 +114,7 @@ std::string RunConfigToJson(const RunConfig& config) {
         {"max_total_delay_ms", config.retry.max_total_delay_ms}}},
       {"connect_timeout_ms", config.connect_timeout_ms},
       {"request_timeout_ms", config.request_timeout_ms},
+      {"idle_timeout_ms", config.idle_timeout_ms},
       {"planned_samples", config.planned_samples}};
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
@@ -144,6 +145,7 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     Read(retry, "max_total_delay_ms", config.retry.max_total_delay_ms);
     Read(object, "connect_timeout_ms", config.connect_timeout_ms);
     Read(object, "request_timeout_ms", config.request_timeout_ms);
+    config.idle_timeout_ms = object.value("idle_timeout_ms", int64_t{300000});
     Read(object, "planned_samples", config.planned_samples);
     return config;
   } catch (const std::exception& error) {

@@ -36,6 +36,7 @@ struct RunConfig {
   RetryPolicy retry;
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
+  int64_t idle_timeout_ms = 300000;  ///< Silence allowed before the first byte and between bytes.
   int64_t planned_samples = 0;
 };
 

@@ -53,6 +53,9 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
       ->capture_default_str();
   command.add_option("--timeout-s", flags.timeout_s, "Total timeout of one request")
       ->capture_default_str();
+  command.add_option("--first-byte-timeout-s", flags.first_byte_timeout_s,
+                     "Longest wait for the first byte of a response, and between bytes")
+      ->capture_default_str();
 }
 
 Unexpected FlagError(const std::string& flag, const std::string& what) {
@@ -80,8 +83,8 @@ Status ValidateNumbers(const RunFlags& flags) {
   if (flags.max_connections < 1) return FlagError("--max-connections", "must be >= 1");
   if (flags.max_attempts < 1) return FlagError("--max-attempts", "must be >= 1");
   if (flags.rpm < 0 || flags.tpm < 0) return FlagError("--rpm/--tpm", "must be >= 0");
-  if (flags.timeout_s <= 0 || flags.connect_timeout_s <= 0) {
-    return FlagError("--timeout-s/--connect-timeout-s", "must be > 0");
+  if (flags.timeout_s <= 0 || flags.connect_timeout_s <= 0 || flags.first_byte_timeout_s <= 0) {
+    return FlagError("--timeout-s/--connect-timeout-s/--first-byte-timeout-s", "must be > 0");
   }
   return {};
 }
@@ -147,6 +150,7 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.retry.max_attempts = flags.max_attempts;
   config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
+  config.idle_timeout_ms = static_cast<int64_t>(flags.first_byte_timeout_s * 1000);
   return config;
 }
 

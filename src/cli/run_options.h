@@ -46,6 +46,7 @@ struct RunFlags {
   int max_attempts = 6;
   double connect_timeout_s = 10;
   double timeout_s = 600;
+  double first_byte_timeout_s = 300;
   std::string resume;
   bool quiet = false;
 };

@@ -78,26 +78,16 @@ class AfbenchOnLlamaServer : public ::testing::Test {
   }
 
   CommandResult Run(const std::string& model, const std::string& base_url) {
-    return Afbench({"run",
-                    "--model",
-                    model,
-                    "--base-url",
-                    base_url,  //
-                    "--scenario",
-                    "helpful-only",  //
-                    "--dataset",
-                    (dir_ / "queries.jsonl").string(),  //
-                    "--limit",
-                    std::to_string(kQueries),  //
-                    "--max-tokens",
-                    std::to_string(kMaxTokens),  //
-                    "--max-turns",
-                    std::to_string(kMaxTurns),  //
-                    "--seed",
-                    "1",
-                    "--db",
-                    db_.string(),
-                    "-q"});
+    // One flag and its value per line.
+    // clang-format off
+    return Afbench({"run", "--model", model, "--base-url", base_url,
+                    "--scenario", "helpful-only",
+                    "--dataset", (dir_ / "queries.jsonl").string(),
+                    "--limit", std::to_string(kQueries),
+                    "--max-tokens", std::to_string(kMaxTokens),
+                    "--max-turns", std::to_string(kMaxTurns),
+                    "--seed", "1", "--db", db_.string(), "-q"});
+    // clang-format on
   }
 
   std::filesystem::path dir_ = MakeTempDir();

@@ -31,21 +31,17 @@ std::string LogTail(const std::filesystem::path& path) {
 std::vector<std::string> ServerArgv(const LlamaServerOptions& options, int port) {
   // --jinja: render the model's own chat template (the default in recent versions, kept explicit
   // for older ones). --no-webui: the UI assets are not built (cmake/llama.cmake).
+  // One flag and its value per line.
+  // clang-format off
   return {options.binary.string(),
-          "-m",
-          options.model.string(),
-          "--host",
-          "127.0.0.1",
-          "--port",
-          std::to_string(port),
-          "--parallel",
-          std::to_string(options.parallel),
-          "-c",
-          std::to_string(options.ctx_size),
-          "--threads",
-          std::to_string(options.threads),
-          "--jinja",
-          "--no-webui"};
+          "-m", options.model.string(),
+          "--host", "127.0.0.1",
+          "--port", std::to_string(port),
+          "--parallel", std::to_string(options.parallel),
+          "-c", std::to_string(options.ctx_size),
+          "--threads", std::to_string(options.threads),
+          "--jinja", "--no-webui"};
+  // clang-format on
 }
 
 enum class Health { kHealthy, kExited, kTimedOut };
