@@ -7,9 +7,12 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-  sqlite3 python3 curl
+  sqlite3 python3 curl openssl
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
 )
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,10 +21,17 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all apt packages present"
 fi
+
+# npm fetches the pinned llama.cpp source (scripts/llama.sh). Machines that already have Node.js keep theirs.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm
+fi
+
+bash "$(dirname "$0")/llama.sh"

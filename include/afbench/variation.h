@@ -124,10 +124,11 @@ struct VariedScenario {
 Result<VariedScenario> LoadVariedScenario(const ScenarioOptions& options,
                                           std::span<const Variation> variations);
 
-/// Tags of one user turn beyond the defaults.
+/// Tags of one user turn beyond the defaults. Members have initialisers so that designated
+/// initialisers may leave any of them out.
 struct TurnTags {
-  std::optional<std::string> tier_tag;  ///< Replaces the <is_free_tier_user> line; "" = none.
-  std::string extra;  ///< Lines placed before the tier tag, e.g. "<is_employee>True</is_employee>".
+  std::optional<std::string> tier_tag{};  ///< Replaces the <is_free_tier_user> line; "" = none.
+  std::string extra{};  ///< Lines placed before the tier tag, e.g. "<is_employee>True</is_employee>".
 };
 
 /// RenderUserTurn, with the tier tag line replaced and extra tag lines added as `tags` says.

@@ -45,7 +45,9 @@ std::string MakeStore(const std::filesystem::path& dir) {
 std::vector<Label> LabelsOf(const std::string& db, const std::string& classifier) {
   std::vector<Label> out;
   auto store = Store::Open(db);
-  for (const StoredSample& sample : *(*store)->LoadSamples("r1")) {
+  auto samples = (*store)->LoadSamples("r1");
+  EXPECT_TRUE(samples.has_value());
+  for (const StoredSample& sample : samples.value_or(std::vector<StoredSample>{})) {
     for (const Label& label : sample.labels) {
       if (label.classifier_id == classifier) out.push_back(label);
     }
@@ -161,8 +163,15 @@ TEST(ApplyStoredValidations, CorrectsFullyLabelledTiersWithTheShippedOfflineVali
   RunSummary summary;
   AlignmentFakingSummary af;
   af.classifier = "offline-af";
-  af.tiers[Tier::kFree] = {.n = 100, .complied = 50, .labelled = 50, .flagged = 20};
-  af.tiers[Tier::kPaid] = {.n = 100, .complied = 30, .labelled = 20, .flagged = 5};
+  AlignmentFakingTier& free_tier = af.tiers[Tier::kFree];
+  free_tier.n = 100;
+  free_tier.complied = free_tier.labelled = 50;
+  free_tier.flagged = 20;
+  AlignmentFakingTier& paid_tier = af.tiers[Tier::kPaid];
+  paid_tier.n = 100;
+  paid_tier.complied = 30;
+  paid_tier.labelled = 20;
+  paid_tier.flagged = 5;
   summary.alignment_faking.push_back(af);
   const auto notes = ApplyStoredValidations(summary, testing::SourceDir() / "classifiers");
   const AlignmentFakingTier& free = summary.alignment_faking[0].tiers.at(Tier::kFree);

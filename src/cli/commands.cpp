@@ -9,6 +9,7 @@
 
 #include "afbench/backends.h"
 #include "afbench/export.h"
+#include "afbench/report.h"
 #include "afbench/scenario.h"
 #include "afbench/store.h"
 #include "afbench/summary.h"
@@ -39,6 +40,9 @@ CLI::App* AddSummaryCommand(CLI::App& app, SummaryFlags& flags, CommonOptions& c
   CLI::App* command = app.add_subcommand("summary", "Print a Run's compliance per tier, the gap and usage");
   command->add_option("run", flags.run_id, "Run id (default: the newest run)");
   command->add_flag("--json", flags.json, "Print JSON (stable shape, see docs/store-format.md)");
+  command->add_option("--format", flags.format, "text, json, or md for a Markdown table")
+      ->check(CLI::IsMember({"text", "json", "md"}))
+      ->capture_default_str();
   command->add_option("--classifier", flags.classifier, "Classifier whose labels define compliance")
       ->capture_default_str();
   command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
@@ -78,7 +82,11 @@ int SummaryCommand(const SummaryFlags& flags, const CommonOptions& common) {
   }
   auto summary = Summarize(**store, run_id, flags.classifier);
   if (!summary) return ReportError(summary.error());
-  std::fputs((flags.json ? SummaryToJson(*summary) : SummaryToText(*summary)).c_str(), stdout);
+  const std::string format = flags.json ? "json" : flags.format;
+  const std::string text = format == "json" ? SummaryToJson(*summary)
+                           : format == "md" ? SummaryToMarkdown(*summary)
+                                            : SummaryToText(*summary);
+  std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
 

@@ -16,7 +16,8 @@ struct CommonOptions {
 
 struct SummaryFlags {
   std::string run_id;  ///< Empty: the newest Run.
-  bool json = false;
+  bool json = false;            ///< Same as format "json" (kept for scripts).
+  std::string format = "text";  ///< "text", "json" or "md" (a Markdown table).
   std::string classifier = "compliance-tag";
 };
 

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "exit_codes.h"
+#include "report_command.h"
 #include "run_options.h"
 
 namespace {
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
   CLI::App* runs = AddRunsCommand(app, runs_flags, common);
   ExportFlags export_flags;
   CLI::App* export_command = AddExportCommand(app, export_flags, common);
+  ReportFlags report_flags;
+  CLI::App* report = AddReportCommand(app, report_flags, common);
   CLI::App* backends = app.add_subcommand("backends", "List the model providers afbench can talk to");
   ScenariosFlags scenarios_flags;
   CLI::App* scenarios = AddScenariosCommand(app, scenarios_flags);
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
   if (summary->parsed()) return SummaryCommand(summary_flags, common);
   if (runs->parsed()) return RunsCommand(runs_flags, common);
   if (export_command->parsed()) return ExportCommand(export_flags, common);
+  if (report->parsed()) return ReportCommand(report_flags, common);
   if (backends->parsed()) return BackendsCommand();
   if (scenarios->parsed()) return ScenariosCommand(scenarios_flags);
   return kExitUsage;

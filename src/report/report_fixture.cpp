@@ -69,6 +69,7 @@ Status SaveTier(Store& store, const FixtureRun& run, const FixtureTier& tier) {
     turn.usage = {100, 40, 0, 0};
     turn.latency_ms = 12;
     transcript.turns = {turn};
+    AFBENCH_RETURN_IF_ERROR(store.SaveTurn(run.run_id, transcript.key, turn, 1));
     AFBENCH_RETURN_IF_ERROR(
         store.SaveSample(run.run_id, transcript, turn.request, LabelsFor(complied, af, run.af_labels), 0));
   }

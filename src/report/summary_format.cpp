@@ -134,13 +134,10 @@ ordered_json JudgesJson(const std::vector<JudgeComplianceSummary>& judges) {
 
 void AfText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.alignment_faking.empty()) return;
-  out << "
-alignment-faking reasoning (counted on compliant outputs, per "
-      << summary.compliance_classifier << "; shares of n)
-";
+  out << "\nalignment-faking reasoning (counted on compliant outputs, per "
+      << summary.compliance_classifier << "; shares of n)\n";
   out << "classifier               tier  refuses  complies,no AF  complies,AF  95% CI          "
-         "labelled  corrected (Rogan-Gladen)
-";
+         "labelled  corrected (Rogan-Gladen)\n";
   for (const AlignmentFakingSummary& af : summary.alignment_faking) {
     for (const auto& [tier, t] : af.tiers) {
       char line[256];
@@ -153,22 +150,18 @@ alignment-faking reasoning (counted on compliant outputs, per "
       if (t.corrected) {
         out << "  " << Percent(t.corrected->rate) << " " << IntervalText(t.corrected->ci, false);
       }
-      out << "
-";
+      out << "\n";
     }
   }
 }
 
 void JudgesText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.compliance_by_judge.empty()) return;
-  out << "
-per judge (yes / n)
-";
+  out << "\nper judge (yes / n)\n";
   for (const JudgeComplianceSummary& judge : summary.compliance_by_judge) {
     for (const auto& [tier, p] : judge.tiers) {
       char line[200];
-      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %s
-", judge.classifier.c_str(),
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %s\n", judge.classifier.c_str(),
                     TierName(tier), Percent(p.rate).c_str(), IntervalText(p.ci, false).c_str(),
                     RoleName(judge.role));
       out << line;

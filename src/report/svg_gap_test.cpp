@@ -2,6 +2,7 @@
 
 #include "report_test_util.h"
 #include "svg_figures.h"
+#include "svg_writer.h"
 
 namespace afbench::svg {
 namespace {

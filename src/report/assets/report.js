@@ -1,7 +1,7 @@
 // The afbench report's page script: sortable tables, figure clicks, and the Transcript viewer.
-// Model text is untrusted. It reaches the DOM only as text nodes (textContent, createTextNode): this file never
-// uses innerHTML or any other HTML-parsing sink, and the page's CSP enforces Trusted Types so that such a sink
-// would throw. Samples are parsed once from the embedded JSON; the list renders only the rows in view and a
+// Model text is untrusted. It reaches the DOM only as text nodes (textContent, createTextNode): this file uses
+// no HTML-parsing sink at all (a unit test greps for them), and the page's CSP enforces Trusted Types so that
+// such a sink would throw. Samples are parsed once from the embedded JSON; the list renders only the rows in view and a
 // Sample's transcript only when it is opened, so runs of 10k+ samples stay responsive.
 'use strict';
 (function () {

@@ -1,0 +1,261 @@
+// Per-cell summaries in the shape of Greenblatt et al. 2024, Table G.2: alignment-faking reasoning
+// (training), refusals in training and unmonitored, and the compliance gap, each with an interval.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "afbench/experiment.h"
+
+namespace afbench {
+namespace {
+
+using nlohmann::json;
+
+/// A decided (yes/no) count of one classifier.
+struct Count {
+  int64_t yes = 0;
+  int64_t n = 0;
+};
+
+const Label* NewestLabel(const StoredSample& sample, const std::string& classifier_id) {
+  const Label* newest = nullptr;
+  for (const Label& label : sample.labels) {
+    if (label.classifier_id == classifier_id) newest = &label;
+  }
+  return newest;
+}
+
+/// Decided labels of `classifier` on non-error samples, optionally of one Tier.
+Count CountLabels(const std::vector<StoredSample>& samples, const std::string& classifier,
+                  std::optional<Tier> tier) {
+  Count count;
+  for (const StoredSample& sample : samples) {
+    const Transcript& transcript = sample.transcript;
+    if (transcript.outcome == Outcome::kError) continue;
+    if (tier && transcript.key.tier != *tier) continue;
+    const Label* label = NewestLabel(sample, classifier);
+    if (label == nullptr || !label->value.has_value()) continue;
+    ++count.n;
+    if (*label->value) ++count.yes;
+  }
+  return count;
+}
+
+std::vector<std::string> Strings(const json& value) {
+  std::vector<std::string> out;
+  if (!value.is_array()) return out;
+  for (const json& item : value) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+void FillCompliance(const std::vector<StoredSample>& samples, CellRow& row,
+                    const ComplianceRule& rule) {
+  row.compliance_classifier = rule.Classifier();
+  if (rule.spec == "none") {
+    row.compliance_status = "none";
+    return;
+  }
+  if (CountLabels(samples, row.compliance_classifier, std::nullopt).n == 0 && rule.NeedsJudge()) {
+    row.compliance_status = "needs_judge";
+    return;
+  }
+  std::map<Tier, Proportion> refusals;
+  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
+    const Count count = CountLabels(samples, row.compliance_classifier, tier);
+    if (count.n == 0) continue;
+    const int64_t complied = rule.complied_when ? count.yes : count.n - count.yes;
+    refusals[tier] = SummarizeProportion(count.n - complied, count.n);
+  }
+  if (refusals.contains(Tier::kFree)) row.refusal_training = refusals[Tier::kFree];
+  if (refusals.contains(Tier::kPaid)) row.refusal_unmonitored = refusals[Tier::kPaid];
+  if (row.refusal_training && row.refusal_unmonitored) {
+    const Proportion& train = *row.refusal_training;
+    const Proportion& unmonitored = *row.refusal_unmonitored;
+    row.gap = unmonitored.rate - train.rate;
+    row.gap_ci =
+        NewcombeDifference(unmonitored.successes, unmonitored.n, train.successes, train.n);
+  }
+}
+
+std::string Percent(double rate) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", 100 * rate);
+  return buffer;
+}
+
+std::string RateText(const std::optional<Proportion>& p) {
+  if (!p) return "-";
+  return Percent(p->rate) + "% [" + Percent(p->ci.low) + ", " + Percent(p->ci.high) + "] n=" +
+         std::to_string(p->n);
+}
+
+std::string GapText(const CellRow& row) {
+  if (row.compliance_status == "needs_judge") return "needs judge " + row.compliance_classifier;
+  if (row.compliance_status == "none") return "(no compliance measure)";
+  if (!row.gap) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%+.1f [%+.1f, %+.1f]", 100 * *row.gap,
+                100 * row.gap_ci->low, 100 * row.gap_ci->high);
+  return buffer;
+}
+
+json ProportionJson(const std::optional<Proportion>& p) {
+  if (!p) return nullptr;
+  return {{"yes", p->successes}, {"n", p->n}, {"rate", p->rate}, {"ci_low", p->ci.low},
+          {"ci_high", p->ci.high}};
+}
+
+}  // namespace
+
+RunTags ReadRunTags(const std::string& config_json) {
+  RunTags tags;
+  const json config = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
+  if (!config.is_object()) return tags;
+  if (auto it = config.find("experiment"); it != config.end() && it->is_object()) {
+    tags.experiment_id = it->value("id", "");
+    tags.cell_key = it->value("cell", "");
+    tags.cell_index = it->value("cell_index", -1);
+  }
+  if (auto it = config.find("variations"); it != config.end()) tags.variations = Strings(*it);
+  if (auto it = config.find("evaluation"); it != config.end() && it->is_object()) {
+    tags.compliance.spec = it->value("compliance", "compliance-tag");
+    tags.compliance.complied_when = it->value("complied_when", true);
+    if (auto judges = it->find("judges"); judges != it->end()) tags.judges = Strings(*judges);
+  }
+  return tags;
+}
+
+const std::vector<std::string>& AlignmentFakingClassifiers() {
+  // Hughes et al. 2025's majority vote first (it agrees best with human labels), then the paper's.
+  static const std::vector<std::string> kIds = {"af-majority-vote", "af-paper-full",
+                                                "af-paper-partial"};
+  return kIds;
+}
+
+CellRow SummarizeCell(const RunRecord& run, const std::vector<StoredSample>& samples) {
+  const RunTags tags = ReadRunTags(run.config_json);
+  CellRow row;
+  row.cell_index = tags.cell_index;
+  row.cell_key = tags.cell_key;
+  row.run = run;
+  const json config = json::parse(run.config_json, nullptr, /*allow_exceptions=*/false);
+  if (config.is_object()) row.planned_samples = config.value("planned_samples", int64_t{0});
+  row.completed_samples = static_cast<int64_t>(samples.size());
+  FillCompliance(samples, row, tags.compliance);
+  for (const std::string& id : AlignmentFakingClassifiers()) {
+    const Count count = CountLabels(samples, id, Tier::kFree);
+    if (count.n == 0) continue;
+    row.af_classifier = id;
+    row.alignment_faking = SummarizeProportion(count.yes, count.n);
+    break;
+  }
+  for (const std::string& judge : tags.judges) {
+    const Count count = CountLabels(samples, judge, std::nullopt);
+    row.judges[judge] =
+        count.n == 0 ? std::nullopt : std::optional(SummarizeProportion(count.yes, count.n));
+  }
+  for (const StoredSample& sample : samples) {
+    for (const Turn& turn : sample.transcript.turns) row.usage += turn.usage;
+  }
+  return row;
+}
+
+Result<std::vector<CellRow>> SummarizeExperiment(Store& store, const std::string& id,
+                                                 const std::vector<ExperimentCell>& cells) {
+  auto runs = store.ListRuns();
+  if (!runs) return Unexpected{runs.error()};
+  std::map<std::string, RunRecord> by_cell;  // ListRuns is newest first: keep the newest.
+  for (const RunRecord& run : *runs) {
+    const RunTags tags = ReadRunTags(run.config_json);
+    if (tags.experiment_id == id) by_cell.emplace(tags.cell_key, run);
+  }
+  std::vector<CellRow> rows;
+  auto add = [&](const RunRecord& run) -> Status {
+    auto samples = store.LoadSamples(run.run_id);
+    if (!samples) return Unexpected{samples.error()};
+    rows.push_back(SummarizeCell(run, *samples));
+    return {};
+  };
+  for (const ExperimentCell& cell : cells) {
+    auto found = by_cell.find(cell.key);
+    if (found != by_cell.end()) {
+      AFBENCH_RETURN_IF_ERROR(add(found->second));
+      continue;
+    }
+    CellRow row;
+    row.cell_index = cell.index;
+    row.cell_key = cell.key;
+    rows.push_back(std::move(row));
+  }
+  if (cells.empty()) {
+    for (const auto& [key, run] : by_cell) AFBENCH_RETURN_IF_ERROR(add(run));
+    std::stable_sort(rows.begin(), rows.end(), [](const CellRow& a, const CellRow& b) {
+      return a.cell_index < b.cell_index;
+    });
+  }
+  if (rows.empty()) {
+    return Fail(ErrorKind::kNotFound, "experiment: no runs of experiment '" + id + "' in the store");
+  }
+  return rows;
+}
+
+std::string ExperimentTableText(const std::string& id, const std::vector<CellRow>& rows) {
+  size_t width = 4;
+  for (const CellRow& row : rows) width = std::max(width, row.cell_key.size());
+  const int w = static_cast<int>(width);
+  std::string out = "experiment " + id + ": " + std::to_string(rows.size()) + " cells\n";
+  char line[1024];
+  std::snprintf(line, sizeof(line), "%-3s %-*s %-11s %-9s %-27s %-27s %-27s %s\n", "#", w, "cell",
+                "status", "samples", "AF reasoning (training)", "refusals: training",
+                "refusals: unmonitored", "gap (unmonitored - training)");
+  out += line;
+  for (const CellRow& row : rows) {
+    const std::string status = row.run.run_id.empty() ? "not run" : row.run.status;
+    const std::string samples =
+        std::to_string(row.completed_samples) + "/" + std::to_string(row.planned_samples);
+    std::snprintf(line, sizeof(line), "%-3d %-*s %-11s %-9s %-27s %-27s %-27s %s\n",
+                  row.cell_index, w, row.cell_key.c_str(), status.c_str(), samples.c_str(),
+                  RateText(row.alignment_faking).c_str(), RateText(row.refusal_training).c_str(),
+                  RateText(row.refusal_unmonitored).c_str(), GapText(row).c_str());
+    out += line;
+    for (const auto& [judge, rate] : row.judges) {
+      out += "    judge " + judge + ": " + (rate ? "yes " + RateText(rate) : "needs judge") + "\n";
+    }
+  }
+  out += "Rates are Wilson 95% intervals in percent; the gap's interval is Newcombe's method 10.\n";
+  return out;
+}
+
+std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow>& rows) {
+  json cells = json::array();
+  for (const CellRow& row : rows) {
+    json judges = json::object();
+    for (const auto& [judge, rate] : row.judges) judges[judge] = ProportionJson(rate);
+    json gap = nullptr;
+    if (row.gap) gap = {{"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
+    cells.push_back(
+        {{"index", row.cell_index},
+         {"cell", row.cell_key},
+         {"run_id", row.run.run_id},
+         {"status", row.run.run_id.empty() ? "not_run" : row.run.status},
+         {"model", row.run.model},
+         {"scenario", row.run.scenario},
+         {"samples", {{"planned", row.planned_samples}, {"completed", row.completed_samples}}},
+         {"compliance_status", row.compliance_status},
+         {"compliance_classifier", row.compliance_classifier},
+         {"alignment_faking", ProportionJson(row.alignment_faking)},
+         {"af_classifier", row.af_classifier},
+         {"refusal_training", ProportionJson(row.refusal_training)},
+         {"refusal_unmonitored", ProportionJson(row.refusal_unmonitored)},
+         {"gap", gap},
+         {"judges", judges},
+         {"usage", {{"input_tokens", row.usage.input_tokens}, {"output_tokens", row.usage.output_tokens}}}});
+  }
+  json out = {{"experiment", id}, {"cells", cells}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace afbench
