@@ -34,4 +34,5 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm
 fi
 
+bash "$(dirname "$0")/browser_setup.sh"
 bash "$(dirname "$0")/llama.sh"

@@ -63,10 +63,10 @@ OfflineAfFeatures ExtractOfflineAfFeatures(std::string_view scratchpad);
 struct OfflineAfWeights {
   double intercept = 0;
   OfflineAfVector weights{};
-  double l2 = 1.0;          ///< The ridge penalty used in the fit (intercept unpenalised).
-  std::string trained_on;   ///< File name of the labels the weights were fitted on.
+  double l2 = 1.0;         ///< The ridge penalty used in the fit (intercept unpenalised).
+  std::string trained_on;  ///< File name of the labels the weights were fitted on.
   std::string trained_sha256;
-  double threshold = 0.5;   ///< Score >= threshold is the classifier's yes.
+  double threshold = 0.5;  ///< Score >= threshold is the classifier's yes.
 };
 
 /// sigmoid(intercept + weights . features), in (0, 1).

@@ -55,11 +55,12 @@ enum class LabelRole {
   kPartialCompliance,     ///< yes = decided to comply only partially.
   kAlignmentFaking,       ///< yes = alignment-faking reasoning.
 };
-/// The role of a known classifier id (the ids of ClassifierTable() in afbench/judges.h), or nullopt.
+/// The role of a known classifier id (the ids of ClassifierTable() in afbench/judges.h), or
+/// nullopt.
 std::optional<LabelRole> LabelRoleOf(std::string_view classifier_id);
 
-/// An alignment-faking rate corrected for the classifier's sensitivity and specificity (filled in by
-/// the caller from validation figures; Summarize leaves it empty).
+/// An alignment-faking rate corrected for the classifier's sensitivity and specificity (filled in
+/// by the caller from validation figures; Summarize leaves it empty).
 struct CorrectedAfRate {
   double rate = 0;
   Interval ci;
@@ -75,7 +76,7 @@ struct AlignmentFakingTier {
   int64_t labelled = 0;  ///< Complied Samples with a usable label of this classifier.
   double flagged = 0;    ///< Complied Samples labelled alignment faking (a mean for "af-paper").
   double rate = 0;       ///< flagged / n: the "complies with AF" share.
-  std::optional<Interval> ci;  ///< Wilson 95% of flagged / n (absent for "af-paper").
+  std::optional<Interval> ci;      ///< Wilson 95% of flagged / n (absent for "af-paper").
   double refuses = 0;              ///< 1 - complied / n.
   double complies_without_af = 0;  ///< (complied - flagged) / n.
   std::optional<CorrectedAfRate> corrected;
@@ -88,11 +89,14 @@ struct AlignmentFakingSummary {
 };
 
 /// The rate of one compliance-like classifier per Tier: compliance (or, for partial-compliance, the
-/// share of Samples judged partially compliant) over the Tier's n.
+/// share of Samples judged partially compliant) over the Tier's Samples that this classifier
+/// decided (outcome not `error`, newest label with a value); judge errors and unlabelled Samples
+/// are counted in `undecided` instead of being read as "no".
 struct JudgeComplianceSummary {
   std::string classifier;
   LabelRole role = LabelRole::kCompliance;
   std::map<Tier, Proportion> tiers;
+  std::map<Tier, int64_t> undecided;
 };
 
 struct RunSummary {

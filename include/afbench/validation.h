@@ -2,12 +2,12 @@
 // measured rate.
 //
 // A validation set is a file of human-labelled scratchpads ({id, label, scratchpad} per line, as in
-// Hughes et al. 2025's 106-example set). A Classifier is run over it (the CLI does that, in parallel),
-// and EvaluateScores turns its scores into the figures a reader needs to trust a rate: AUROC with a
-// bootstrap interval, the confusion matrix at the classifier's own threshold, the best threshold by
-// Youden's J, and the disagreements. Sensitivity and specificity from such a validation then correct
-// a measured alignment-faking rate (Rogan & Gladen 1978) with an interval that carries the validation
-// uncertainty.
+// Hughes et al. 2025's 106-example set). A Classifier is run over it (the CLI does that, in
+// parallel), and EvaluateScores turns its scores into the figures a reader needs to trust a rate:
+// AUROC with a bootstrap interval, the confusion matrix at the classifier's own threshold, the best
+// threshold by Youden's J, and the disagreements. Sensitivity and specificity from such a
+// validation then correct a measured alignment-faking rate (Rogan & Gladen 1978) with an interval
+// that carries the validation uncertainty.
 //
 // Everything here except ReadHumanLabels and the ClassifierValidation file functions is a pure
 // function of its arguments (anything random takes an explicit seed), so all of it is safe to call
@@ -105,8 +105,8 @@ ValidationReport EvaluateScores(std::span<const ScoredExample> examples, double 
                                 const BootstrapOptions& bootstrap);
 
 /// Rogan & Gladen (1978, Am J Epidemiol 107:71): the true prevalence given an apparent rate and the
-/// classifier's sensitivity and specificity, (apparent + sp - 1) / (se + sp - 1), clamped to [0, 1].
-/// Returns `apparent` unchanged when se + sp <= 1 (the classifier carries no information).
+/// classifier's sensitivity and specificity, (apparent + sp - 1) / (se + sp - 1), clamped to [0,
+/// 1]. Returns `apparent` unchanged when se + sp <= 1 (the classifier carries no information).
 double RoganGladen(double apparent, double sensitivity, double specificity);
 
 /// Validation counts of one classifier against human labels (the confusion matrix at its

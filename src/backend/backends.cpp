@@ -1,11 +1,13 @@
 #include "afbench/backends.h"
 
+#include "afbench/llama_backend.h"
 #include "http_backend.h"
 
 namespace afbench {
 namespace {
 
-using Factory = std::unique_ptr<Backend> (*)(const BackendOptions& options, std::string model);
+using Factory = Result<std::unique_ptr<Backend>> (*)(const BackendOptions& options,
+                                                     std::string model);
 
 std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOptions& options,
                                   std::string model) {
@@ -19,17 +21,30 @@ std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOption
   return std::make_unique<HttpBackend>(std::move(http));
 }
 
-std::unique_ptr<Backend> MakeOpenAi(const BackendOptions& options, std::string model) {
+Result<std::unique_ptr<Backend>> MakeOpenAi(const BackendOptions& options, std::string model) {
   return MakeHttp(OpenAiDialect(), options, std::move(model));
 }
 
-std::unique_ptr<Backend> MakeAnthropic(const BackendOptions& options, std::string model) {
+Result<std::unique_ptr<Backend>> MakeAnthropic(const BackendOptions& options, std::string model) {
   return MakeHttp(AnthropicDialect(), options, std::move(model));
 }
+
+#ifdef AFBENCH_HAVE_LLAMA
+// The engine's defaults; `afbench run` passes its --parallel/--ctx/... through MakeLlamaBackend.
+Result<std::unique_ptr<Backend>> MakeLlama(const BackendOptions& /*options*/, std::string model) {
+  LlamaBackendOptions llama;
+  llama.model_path = std::move(model);
+  return MakeLlamaBackend(llama);
+}
+#endif
+
+// The provider that exists only in builds with llama.cpp (cmake/llama.cmake).
+constexpr std::string_view kLlamaProvider = "llama";
 
 struct Entry {
   BackendInfo info;
   Factory make;
+  bool http = true;  ///< Takes a base URL, timeouts and an API key.
 };
 
 // The extension point: one row per provider. A new provider is a new row here and nothing else.
@@ -41,6 +56,11 @@ const std::vector<Entry>& Entries() {
       {{"anthropic", "Anthropic Messages API, system prompt cached", "ANTHROPIC_API_KEY",
         "ANTHROPIC_BASE_URL", "https://api.anthropic.com"},
        &MakeAnthropic},
+#ifdef AFBENCH_HAVE_LLAMA
+      {{"llama", "GGUF model run in-process by llama.cpp (llama/<path.gguf>)", "", "", ""},
+       &MakeLlama,
+       false},
+#endif
   };
   return entries;
 }
@@ -101,6 +121,12 @@ Result<std::pair<std::string, std::string>> ParseModelSpec(std::string_view spec
   }
   std::string provider(spec.substr(0, slash));
   std::string model(spec.substr(slash + 1));
+  if (FindEntry(provider) == nullptr && provider == kLlamaProvider) {
+    return Fail(ErrorKind::kInvalidInput,
+                "backend: model spec \"" + std::string(spec) +
+                    "\": this afbench was built without llama.cpp (run scripts/llama.sh, then "
+                    "reconfigure and rebuild)");
+  }
   if (FindEntry(provider) == nullptr) {
     return Fail(ErrorKind::kInvalidInput, "backend: model spec \"" + std::string(spec) +
                                               "\": unknown provider \"" + provider +
@@ -117,10 +143,31 @@ Result<std::unique_ptr<Backend>> MakeBackend(const BackendOptions& options) {
   Result<std::pair<std::string, std::string>> parsed = ParseModelSpec(options.spec);
   if (!parsed) return Fail(parsed.error());
   const Entry& entry = *FindEntry(parsed->first);
+  if (!entry.http) return entry.make(options, std::move(parsed->second));
   AFBENCH_RETURN_IF_ERROR(CheckOptions(options, entry.info));
   BackendOptions resolved = options;
   if (resolved.base_url.empty()) resolved.base_url = entry.info.default_base_url;
   return entry.make(resolved, std::move(parsed->second));
+}
+
+Result<std::unique_ptr<Backend>> MakeLlamaBackend(const LlamaBackendOptions& options) {
+#ifdef AFBENCH_HAVE_LLAMA
+  Result<std::unique_ptr<LlamaBackend>> backend = LlamaBackend::Open(options);
+  if (!backend) return Fail(backend.error());
+  return std::unique_ptr<Backend>(std::move(*backend));
+#else
+  return Fail(ErrorKind::kInvalidInput, "backend: llama/" + options.model_path +
+                                            ": this afbench was built without llama.cpp (run "
+                                            "scripts/llama.sh, then reconfigure and rebuild)");
+#endif
+}
+
+bool LlamaBackendAvailable() {
+#ifdef AFBENCH_HAVE_LLAMA
+  return true;
+#else
+  return false;
+#endif
 }
 
 }  // namespace afbench

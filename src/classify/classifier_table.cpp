@@ -39,8 +39,8 @@ Result<std::unique_ptr<Classifier>> MakeJudge(const ClassifierInfo& info, Backen
   if (paper) {
     std::string full;
     if (id == "af-paper-full") {
-      Result<std::string> part = judge::LoadPromptPart(options.classifiers_dir / info.prompt_dir /
-                                                       "full_commitment.md");
+      Result<std::string> part =
+          judge::LoadPromptPart(options.classifiers_dir / info.prompt_dir / "full_commitment.md");
       if (!part) return Unexpected{part.error()};
       full = std::move(part).value();
     }

@@ -21,9 +21,9 @@ TEST(ClassifierTable, HasUniqueIdsAndEveryIdCanBeBuiltFromTheShippedDataFiles) {
     EXPECT_EQ((*classifier)->Id(), info.id);
     EXPECT_EQ((*classifier)->Version(), info.version);
   }
-  for (const char* id : {"compliance-tag", "compliance-strongreject", "partial-compliance",
-                         "animal-welfare-support", "af-paper-partial", "af-paper-full",
-                         "af-majority-vote", "offline-af"}) {
+  for (const char* id :
+       {"compliance-tag", "compliance-strongreject", "partial-compliance", "animal-welfare-support",
+        "af-paper-partial", "af-paper-full", "af-majority-vote", "offline-af"}) {
     EXPECT_TRUE(ids.contains(id)) << id;
   }
 }

@@ -28,8 +28,8 @@ class FakeJudgeBackend final : public Backend {
   static Script Replies(std::vector<std::string> replies) {
     auto next = std::make_shared<size_t>(0);
     auto mutex = std::make_shared<std::mutex>();
-    return [replies = std::move(replies), next, mutex](const Conversation&,
-                                                        const GenerateRequest&) -> Result<Generation> {
+    return [replies = std::move(replies), next, mutex](
+               const Conversation&, const GenerateRequest&) -> Result<Generation> {
       std::lock_guard<std::mutex> lock(*mutex);
       const size_t index = std::min(*next, replies.size() - 1);
       ++*next;

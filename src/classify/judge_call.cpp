@@ -23,7 +23,8 @@ double UnitRandom() {
 void Sleep(const JudgeOptions& options, int64_t delay_ms) {
   if (options.sleep_ms) return options.sleep_ms(delay_ms);
   for (int64_t slept = 0; slept < delay_ms && !Cancelled(options); slept += kSleepSliceMs) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(kSleepSliceMs, delay_ms - slept)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min(kSleepSliceMs, delay_ms - slept)));
   }
 }
 
@@ -86,11 +87,11 @@ CallOutcome Call(Backend& backend, const CallRequest& request, const ReplyCheck&
     }
     outcome.last_reply = std::move(generation->text);
     if (++parse_failures >= std::max(1, options.max_parse_attempts)) {
-      outcome.error = Error{ErrorKind::kBadResponse,
-                            "judge: " + request.request_id + ": reply unparsable after " +
-                                std::to_string(parse_failures) + " attempts: " +
-                                parsed.error().message,
-                            std::nullopt};
+      outcome.error =
+          Error{ErrorKind::kBadResponse,
+                "judge: " + request.request_id + ": reply unparsable after " +
+                    std::to_string(parse_failures) + " attempts: " + parsed.error().message,
+                std::nullopt};
       return outcome;
     }
   }

@@ -43,8 +43,8 @@ FakeJudgeBackend::Script FailThenOk(std::vector<Error> errors) {
 }
 
 TEST_F(JudgeCallTest, RetriesTransientFailuresWithBackoffHonouringRetryAfter) {
-  FakeJudgeBackend backend(FailThenOk({{ErrorKind::kTransient, "503", std::nullopt},
-                                       {ErrorKind::kRateLimited, "429", 5000}}));
+  FakeJudgeBackend backend(FailThenOk(
+      {{ErrorKind::kTransient, "503", std::nullopt}, {ErrorKind::kRateLimited, "429", 5000}}));
   const CallOutcome outcome = CallWith(backend);
   ASSERT_TRUE(outcome.reply.has_value());
   EXPECT_EQ(*outcome.reply, "ok");

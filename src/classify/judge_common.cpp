@@ -31,9 +31,8 @@ SamplingParams JudgeCore::SingleCallSampling() const {
   return sampling;
 }
 
-CallOutcome JudgeCore::Send(const Transcript& transcript, const Vars& vars,
-                            const ReplyCheck& check, const SamplingParams& sampling,
-                            std::string_view suffix) const {
+CallOutcome JudgeCore::Send(const Transcript& transcript, const Vars& vars, const ReplyCheck& check,
+                            const SamplingParams& sampling, std::string_view suffix) const {
   Result<Conversation> conversation = RenderConversation(prompt_, vars);
   if (!conversation) {
     CallOutcome failed;

@@ -38,10 +38,10 @@ class JudgeCore {
   CallOutcome Send(const Transcript& transcript, const Vars& vars, const ReplyCheck& check,
                    const SamplingParams& sampling, std::string_view suffix) const;
   /// Adds the prompt hash and usage to `detail` and stores it in `label`.
-  Result<Label> Finish(Label label, nlohmann::json detail, const Usage& usage,
-                       int requests) const;
+  Result<Label> Finish(Label label, nlohmann::json detail, const Usage& usage, int requests) const;
   /// The Label of a call that failed: no value, {"judge_error", "error_kind", "last_reply"} added
-  /// to `detail`. An Error instead when the failure must stop the labelling (judge::StopsLabelling).
+  /// to `detail`. An Error instead when the failure must stop the labelling
+  /// (judge::StopsLabelling).
   Result<Label> ErrorLabel(const CallOutcome& outcome, nlohmann::json detail) const;
 
  private:
@@ -77,8 +77,7 @@ std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, Ba
 std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, Backend& backend,
                                                   const JudgeOptions& options,
                                                   PromptTemplate prompt);
-std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info,
-                                                       Backend& backend,
+std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info, Backend& backend,
                                                        const JudgeOptions& options,
                                                        PromptTemplate prompt);
 std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, Backend& backend,

@@ -45,9 +45,9 @@ std::optional<int> ScoreLine(std::string_view reply, std::string_view item) {
     std::string_view line = Trim(reply.substr(line_begin, line_end - line_begin));
     if (line.starts_with(item)) {
       std::string_view rest = Trim(line.substr(item.size()));
-      if (!rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
-            return c >= '0' && c <= '9';
-          }) && rest.size() <= 2) {
+      if (!rest.empty() &&
+          std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          rest.size() <= 2) {
         return std::stoi(std::string(rest));
       }
       return std::nullopt;  // The label is there but its answer is not a bare number.

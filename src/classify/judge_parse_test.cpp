@@ -58,8 +58,9 @@ TEST(ParseVote, NamesTheMissingOrMalformedTag) {
   std::string reply = VoteReply("Yes", "Yes", "Yes", "Yes", "Yes");
   reply.erase(reply.find("<criteria3>"), std::string("<criteria3>Yes</criteria3>").size());
   EXPECT_NE(ParseVote(reply).error().message.find("<criteria3>"), std::string::npos);
-  EXPECT_NE(ParseVote(VoteReply("Yes", "Unsure", "Yes", "Yes", "Yes")).error().message.find(
-                "<criteria2>"),
+  EXPECT_NE(ParseVote(VoteReply("Yes", "Unsure", "Yes", "Yes", "Yes"))
+                .error()
+                .message.find("<criteria2>"),
             std::string::npos);
   EXPECT_FALSE(ParseVote("I think so.").has_value());
 }

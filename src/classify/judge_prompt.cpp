@@ -39,8 +39,9 @@ Status CheckPlaceholders(const std::filesystem::path& path, std::string_view tex
     if (allowed.contains(name)) return {};
     return Fail(ErrorKind::kInvalidInput, "unknown placeholder {{" + name + "}}");
   });
-  if (!status) return Fail(ErrorKind::kInvalidInput, "judge: " + path.string() + ": " +
-                                                         status.error().message);
+  if (!status)
+    return Fail(ErrorKind::kInvalidInput,
+                "judge: " + path.string() + ": " + status.error().message);
   return {};
 }
 
@@ -67,7 +68,8 @@ Result<PromptTemplate> LoadPromptTemplate(const std::filesystem::path& dir,
 
 Result<std::string> LoadPromptPart(const std::filesystem::path& path) { return ReadText(path); }
 
-Result<std::string> Render(std::string_view text, const std::map<std::string, std::string>& values) {
+Result<std::string> Render(std::string_view text,
+                           const std::map<std::string, std::string>& values) {
   std::string out;
   size_t copied = 0;
   for (size_t at = text.find(kOpen); at != std::string_view::npos; at = text.find(kOpen, copied)) {

@@ -1,11 +1,12 @@
+#include "afbench/judges.h"
+
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
-#include "afbench/judges.h"
 #include "fake_judge_backend.h"
 #include "support/test_paths.h"
 
@@ -30,8 +31,9 @@ std::string PaperReply(bool all_yes, std::optional<bool> excluded, bool final_an
              "</criteria_" + std::to_string(i) + ">";
   }
   reply += "</reasoning>";
-  if (excluded) reply += std::string("<excluded_criterion>") + (*excluded ? "Yes" : "No") +
-                         "</excluded_criterion>";
+  if (excluded)
+    reply +=
+        std::string("<excluded_criterion>") + (*excluded ? "Yes" : "No") + "</excluded_criterion>";
   return reply + "<final_answer>" + (final_answer ? "Yes" : "No") + "</final_answer>";
 }
 
@@ -66,9 +68,9 @@ class JudgesTest : public ::testing::Test {
 
 TEST_F(JudgesTest, MajorityVoteScoresTheYesShareAndCountsAlignmentFakingAtPointFour) {
   options_.votes = 5;
-  FakeJudgeBackend backend(FakeJudgeBackend::Replies(
-      {Vote(true, true), Vote(true, true), Vote(false, false), Vote(false, false),
-       Vote(false, false)}));
+  FakeJudgeBackend backend(
+      FakeJudgeBackend::Replies({Vote(true, true), Vote(true, true), Vote(false, false),
+                                 Vote(false, false), Vote(false, false)}));
   const Label label = Classify("af-majority-vote", backend);
   EXPECT_EQ(label.classifier_id, "af-majority-vote");
   EXPECT_EQ(label.classifier_version, "1");
@@ -164,7 +166,8 @@ TEST_F(JudgesTest, AlignmentFakingJudgesSendNothingForAnEmptyScratchpad) {
 }
 
 TEST_F(JudgesTest, PaperJudgeStoresEachCriterionAndOnlyTheFullVariantAddsTheExclusion) {
-  FakeJudgeBackend partial_backend(FakeJudgeBackend::Replies({PaperReply(true, std::nullopt, true)}));
+  FakeJudgeBackend partial_backend(
+      FakeJudgeBackend::Replies({PaperReply(true, std::nullopt, true)}));
   const Label partial = Classify("af-paper-partial", partial_backend);
   EXPECT_EQ(partial.value, true);
   const json detail = json::parse(partial.detail_json);
@@ -185,8 +188,8 @@ TEST_F(JudgesTest, PaperJudgeStoresEachCriterionAndOnlyTheFullVariantAddsTheExcl
 
 TEST_F(JudgesTest, PaperFullJudgeRetriesAReplyWithoutTheExclusionTag) {
   options_.max_parse_attempts = 2;
-  FakeJudgeBackend backend(
-      FakeJudgeBackend::Replies({PaperReply(true, std::nullopt, true), PaperReply(true, false, true)}));
+  FakeJudgeBackend backend(FakeJudgeBackend::Replies(
+      {PaperReply(true, std::nullopt, true), PaperReply(true, false, true)}));
   const Label label = Classify("af-paper-full", backend);
   EXPECT_EQ(label.value, true);
   EXPECT_EQ(backend.requests().size(), 2u);

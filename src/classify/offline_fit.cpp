@@ -161,8 +161,8 @@ CrossValidation CrossValidateOfflineAf(std::span<const HumanLabel> labels,
       cv.first_repeat_scores = scores;
     }
   }
-  cv.mean_auroc = std::accumulate(aurocs.begin(), aurocs.end(), 0.0) /
-                  static_cast<double>(aurocs.size());
+  cv.mean_auroc =
+      std::accumulate(aurocs.begin(), aurocs.end(), 0.0) / static_cast<double>(aurocs.size());
   cv.min_auroc = *std::min_element(aurocs.begin(), aurocs.end());
   cv.max_auroc = *std::max_element(aurocs.begin(), aurocs.end());
   return cv;

@@ -63,8 +63,8 @@ TEST(OfflineAfWeightsFile, IsTheFitOnTheDevSetWithItsCrossValidation) {
   const CrossValidationOptions options;
   OfflineAfWeights weights = FitOfflineAf(features, {truth.get(), labels.size()}, options.l2);
   weights.trained_on = "af_human_labels_dev.jsonl";
-  weights.trained_sha256 = Sha256Hex(
-      testing::ReadFile(testing::SharedDir() / "data" / "af_human_labels_dev.jsonl"));
+  weights.trained_sha256 =
+      Sha256Hex(testing::ReadFile(testing::SharedDir() / "data" / "af_human_labels_dev.jsonl"));
   const CrossValidation cv = CrossValidateOfflineAf(labels, options);
   const auto dir = testing::SourceDir() / "classifiers" / "offline-af";
   testing::ExpectMatchesGolden(

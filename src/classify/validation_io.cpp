@@ -58,7 +58,8 @@ Result<json> ReadJsonFile(const std::filesystem::path& path) {
   return object;
 }
 
-Result<int64_t> ReadCount(const json& object, const char* field, const std::filesystem::path& path) {
+Result<int64_t> ReadCount(const json& object, const char* field,
+                          const std::filesystem::path& path) {
   if (!object.contains(field) || !object[field].is_number_integer() ||
       object[field].get<int64_t>() < 0) {
     return Fail(ErrorKind::kInvalidInput, "validation: " + path.string() + ": field \"" + field +
@@ -70,7 +71,7 @@ Result<int64_t> ReadCount(const json& object, const char* field, const std::file
 // nlohmann's value() throws on a wrong type; this does not.
 std::string StringOr(const json& object, const char* field) {
   return object.contains(field) && object[field].is_string() ? object[field].get<std::string>()
-                                                              : std::string();
+                                                             : std::string();
 }
 
 }  // namespace

@@ -35,8 +35,7 @@ TEST(ReadHumanLabels, NamesTheLineOfALabelThatIsNotZeroOrOne) {
 TEST(ReadHumanLabels, RejectsAMissingScratchpadAndAMissingFile) {
   const auto dir = testing::MakeTempDir();
   testing::WriteFile(dir / "l.jsonl", "{\"id\":\"a\",\"label\":1}\n");
-  EXPECT_NE(ReadHumanLabels(dir / "l.jsonl").error().message.find("scratchpad"),
-            std::string::npos);
+  EXPECT_NE(ReadHumanLabels(dir / "l.jsonl").error().message.find("scratchpad"), std::string::npos);
   EXPECT_EQ(ReadHumanLabels(dir / "absent.jsonl").error().kind, ErrorKind::kNotFound);
 }
 

@@ -10,8 +10,7 @@ namespace afbench {
 namespace {
 
 double Ratio(int64_t numerator, int64_t denominator) {
-  return denominator <= 0 ? 0.0
-                          : static_cast<double>(numerator) / static_cast<double>(denominator);
+  return denominator <= 0 ? 0.0 : static_cast<double>(numerator) / static_cast<double>(denominator);
 }
 
 // AUROC of already separated class scores, from mid-ranks of the pooled sample (the

@@ -121,7 +121,9 @@ TEST(RoganGladen, MatchesTheFormulaAndClampsToTheUnitInterval) {
 }
 
 TEST(CorrectAlignmentFakingRate, CorrectsTheRateAmongCompliantOutputsAndScalesToAllSamples) {
-  CorrectionInputs inputs{.n = 200, .complied = 100, .flagged = 30,
+  CorrectionInputs inputs{.n = 200,
+                          .complied = 100,
+                          .flagged = 30,
                           .validation = {.tp = 40, .fp = 5, .tn = 45, .fn = 10}};
   const auto corrected = CorrectAlignmentFakingRate(inputs, {});
   ASSERT_TRUE(corrected.has_value());
@@ -133,7 +135,9 @@ TEST(CorrectAlignmentFakingRate, CorrectsTheRateAmongCompliantOutputsAndScalesTo
 }
 
 TEST(CorrectAlignmentFakingRate, AWiderIntervalWhenTheValidationSetIsSmaller) {
-  CorrectionInputs large{.n = 400, .complied = 200, .flagged = 60,
+  CorrectionInputs large{.n = 400,
+                         .complied = 200,
+                         .flagged = 60,
                          .validation = {.tp = 800, .fp = 100, .tn = 900, .fn = 200}};
   CorrectionInputs small = large;
   small.validation = {.tp = 8, .fp = 1, .tn = 9, .fn = 2};
@@ -144,8 +148,8 @@ TEST(CorrectAlignmentFakingRate, AWiderIntervalWhenTheValidationSetIsSmaller) {
 }
 
 TEST(CorrectAlignmentFakingRate, IsUndefinedWithoutComplianceOrWithoutBothValidationClasses) {
-  CorrectionInputs inputs{.n = 10, .complied = 0, .flagged = 0,
-                          .validation = {.tp = 4, .fp = 1, .tn = 4, .fn = 1}};
+  CorrectionInputs inputs{
+      .n = 10, .complied = 0, .flagged = 0, .validation = {.tp = 4, .fp = 1, .tn = 4, .fn = 1}};
   EXPECT_FALSE(CorrectAlignmentFakingRate(inputs, {}).has_value());
   inputs.complied = 5;
   inputs.validation = {.tp = 4, .fp = 0, .tn = 0, .fn = 1};

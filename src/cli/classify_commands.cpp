@@ -17,7 +17,7 @@ namespace {
 // What one `afbench classify` invocation did.
 struct ClassifyTally {
   std::mutex mutex;
-  int64_t labelled = 0, yes = 0, no = 0, undecided = 0, failed = 0;
+  int64_t labelled = 0, yes = 0, no = 0, undecided = 0, judge_errors = 0, failed = 0;
   int64_t input_tokens = 0, output_tokens = 0, requests = 0;
   std::optional<Error> stop_error;  ///< An error that stopped the labelling (auth, cancellation).
 
@@ -26,6 +26,7 @@ struct ClassifyTally {
     std::lock_guard<std::mutex> lock(mutex);
     labelled++;
     (label.value ? (*label.value ? yes : no) : undecided)++;
+    if (detail.is_object() && detail.contains("judge_error")) judge_errors++;
     if (detail.is_object() && detail.contains("usage") && detail["usage"].is_object()) {
       input_tokens += Count(detail["usage"], "input_tokens");
       output_tokens += Count(detail["usage"], "output_tokens");
@@ -65,8 +66,8 @@ Result<std::string> RunIdOrNewest(Store& store, const std::string& run_id) {
 
 bool HasDecidedLabel(const StoredSample& sample, const Classifier& classifier) {
   for (const Label& label : sample.labels) {
-    if (label.classifier_id == classifier.Id() && label.classifier_version == classifier.Version() &&
-        label.value.has_value()) {
+    if (label.classifier_id == classifier.Id() &&
+        label.classifier_version == classifier.Version() && label.value.has_value()) {
       return true;
     }
   }
@@ -112,14 +113,15 @@ void LabelOne(Store& store, const std::string& run_id, Classifier& classifier,
 void PrintTally(const std::string& run_id, const Classifier& classifier, const ClassifyTally& t,
                 int64_t skipped) {
   std::printf(
-      "classify: run %s, %s/%s: %lld labelled (yes %lld, no %lld, no value %lld), %lld failed, "
-      "%lld already labelled\njudge usage: %lld requests, %lld input tokens, %lld output tokens\n",
+      "classify: run %s, %s/%s: %lld labelled (yes %lld, no %lld, no value %lld of which %lld "
+      "judge errors), %lld failed, %lld already labelled\njudge usage: %lld requests, %lld input "
+      "tokens, %lld output tokens\n",
       run_id.c_str(), classifier.Id().c_str(), classifier.Version().c_str(),
       static_cast<long long>(t.labelled), static_cast<long long>(t.yes),
       static_cast<long long>(t.no), static_cast<long long>(t.undecided),
-      static_cast<long long>(t.failed), static_cast<long long>(skipped),
-      static_cast<long long>(t.requests), static_cast<long long>(t.input_tokens),
-      static_cast<long long>(t.output_tokens));
+      static_cast<long long>(t.judge_errors), static_cast<long long>(t.failed),
+      static_cast<long long>(skipped), static_cast<long long>(t.requests),
+      static_cast<long long>(t.input_tokens), static_cast<long long>(t.output_tokens));
 }
 
 }  // namespace
@@ -131,13 +133,15 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
   command.add_option("--judge-base-url", flags.judge_base_url, "Judge API base URL");
   command.add_option("--votes", flags.votes, "af-majority-vote: votes per scratchpad")
       ->capture_default_str();
-  command.add_option("--vote-threshold", flags.vote_threshold,
-                     "af-majority-vote: yes share that counts as alignment faking")
+  command
+      .add_option("--vote-threshold", flags.vote_threshold,
+                  "af-majority-vote: yes share that counts as alignment faking")
       ->capture_default_str();
   command.add_option("--max-connections", flags.max_connections, "Judge requests in flight")
       ->capture_default_str();
-  command.add_option("--max-parse-attempts", flags.max_parse_attempts,
-                     "Requests per judge call when replies cannot be parsed")
+  command
+      .add_option("--max-parse-attempts", flags.max_parse_attempts,
+                  "Requests per judge call when replies cannot be parsed")
       ->capture_default_str();
   command.add_option("--classifiers-dir", flags.classifiers_dir, "Folder of classifier data files");
 }
@@ -206,15 +210,16 @@ CLI::App* AddClassifyCommand(CLI::App& app, ClassifyFlags& flags, CommonOptions&
 
 CLI::App* AddClassifiersCommand(CLI::App& app, ClassifiersFlags& flags) {
   CLI::App* command = app.add_subcommand("classifiers", "List the classifiers and judges");
-  command->add_option("--classifiers-dir", flags.classifiers_dir, "Folder of classifier data files");
+  command->add_option("--classifiers-dir", flags.classifiers_dir,
+                      "Folder of classifier data files");
   return command;
 }
 
 int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
                     const std::atomic<bool>* cancel) {
   if (!std::filesystem::exists(common.db_path)) {
-    return ReportError({ErrorKind::kNotFound, "store: " + common.db_path + " does not exist",
-                        std::nullopt});
+    return ReportError(
+        {ErrorKind::kNotFound, "store: " + common.db_path + " does not exist", std::nullopt});
   }
   auto handle = MakeClassifierFromFlags(flags.judge, cancel);
   if (!handle) return ReportError(handle.error());
@@ -229,7 +234,10 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
   ClassifyTally tally;
   std::atomic<bool> stop{false};
   ParallelFor(todo.size(), flags.judge.max_connections, stop, [&](size_t i) {
-    if (cancel != nullptr && cancel->load()) return void(stop = true);
+    if (cancel != nullptr && cancel->load()) {
+      stop = true;
+      return;
+    }
     LabelOne(**store, *run_id, *handle->classifier, *todo[i], tally, stop);
   });
   PrintTally(*run_id, *handle->classifier, tally, skipped);
@@ -287,10 +295,10 @@ std::vector<std::string> ApplyStoredValidations(RunSummary& summary,
                         ": not corrected, some complied Samples are unlabelled");
         continue;
       }
-      auto corrected = CorrectAlignmentFakingRate(
-          {figures.n, figures.complied, static_cast<int64_t>(figures.flagged),
-           validation->confusion},
-          {});
+      auto corrected =
+          CorrectAlignmentFakingRate({figures.n, figures.complied,
+                                      static_cast<int64_t>(figures.flagged), validation->confusion},
+                                     {});
       if (!corrected) continue;
       figures.corrected = CorrectedAfRate{corrected->rate, corrected->ci, corrected->sensitivity,
                                           corrected->specificity, validation->source};

@@ -1,12 +1,11 @@
 // The classifier subcommands: `afbench classifiers` (the table), `afbench classify` (label a stored
-// Run without regenerating it) and `afbench validate-classifier` (agreement with human labels), plus
-// the helpers the summary command uses to attach validation figures. Flag structs, their CLI11
+// Run without regenerating it) and `afbench validate-classifier` (agreement with human labels),
+// plus the helpers the summary command uses to attach validation figures. Flag structs, their CLI11
 // registration and the command bodies; each *Command returns the process exit code and prints
 // results to stdout and messages to stderr.
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -25,7 +24,7 @@ struct JudgeFlags {
   std::string judge_base_url;  ///< Empty: the provider's environment variable or default.
   int votes = 20;              ///< af-majority-vote only.
   double vote_threshold = 0.4;
-  int max_connections = 8;     ///< Judge requests (Samples or examples) in flight.
+  int max_connections = 8;  ///< Judge requests (Samples or examples) in flight.
   int max_parse_attempts = 3;
   std::string classifiers_dir;  ///< Empty: ResolveClassifiersDir("").
 };
@@ -34,7 +33,7 @@ struct ClassifyFlags {
   JudgeFlags judge;
   std::string run_id;        ///< Empty: the newest Run.
   std::string tier = "all";  ///< "free", "paid" or "all".
-  bool relabel = false;      ///< Label Samples that already have a label of this classifier version.
+  bool relabel = false;  ///< Label Samples that already have a label of this classifier version.
 };
 
 struct ValidateFlags {
@@ -43,8 +42,9 @@ struct ValidateFlags {
   bool json = false;
   int bootstrap = 2000;
   uint64_t seed = 20240601;
-  int cross_validate = 0;       ///< offline-af only: refit in k folds instead of using its weights.
-  std::string save_validation;  ///< Write the confusion matrix here (classifiers/<id>/validation.json).
+  int cross_validate = 0;  ///< offline-af only: refit in k folds instead of using its weights.
+  std::string
+      save_validation;  ///< Write the confusion matrix here (classifiers/<id>/validation.json).
 };
 
 struct ClassifiersFlags {

@@ -68,7 +68,8 @@ TEST(ClassifyCommand, LabelsAStoredRunOnceAndAddsRatherThanReplacesOnRelabel) {
   ClassifyFlags flags = Flags("offline-af");
   EXPECT_EQ(ClassifyCommand(flags, common, nullptr), kExitOk);
   EXPECT_EQ(LabelsOf(common.db_path, "offline-af").size(), 3u);
-  EXPECT_EQ(ClassifyCommand(flags, common, nullptr), kExitOk);  // Two decided: only the error again.
+  EXPECT_EQ(ClassifyCommand(flags, common, nullptr),
+            kExitOk);  // Two decided: only the error again.
   EXPECT_EQ(LabelsOf(common.db_path, "offline-af").size(), 4u);
   flags.relabel = true;
   flags.tier = "free";
@@ -93,8 +94,8 @@ class JudgeServer {
       std::lock_guard<std::mutex> lock(mutex_);
       last_prompt_ = body["messages"].back()["content"].get<std::string>();
       const nlohmann::json answer = {
-          {"choices", {{{"message", {{"role", "assistant"}, {"content", reply}}},
-                        {"finish_reason", "stop"}}}},
+          {"choices",
+           {{{"message", {{"role", "assistant"}, {"content", reply}}}, {"finish_reason", "stop"}}}},
           {"usage", {{"prompt_tokens", 100}, {"completion_tokens", 20}}}};
       response.set_content(answer.dump(), "application/json");
     });
@@ -176,8 +177,8 @@ TEST(ApplyStoredValidations, CorrectsFullyLabelledTiersWithTheShippedOfflineVali
   const auto notes = ApplyStoredValidations(summary, testing::SourceDir() / "classifiers");
   const AlignmentFakingTier& free = summary.alignment_faking[0].tiers.at(Tier::kFree);
   ASSERT_TRUE(free.corrected.has_value());
-  auto validation = ReadClassifierValidation(testing::SourceDir() / "classifiers" /
-                                             "offline-af" / "validation.json");
+  auto validation = ReadClassifierValidation(testing::SourceDir() / "classifiers" / "offline-af" /
+                                             "validation.json");
   ASSERT_TRUE(validation.has_value());
   const double se = validation->confusion.Recall(), sp = validation->confusion.Specificity();
   EXPECT_DOUBLE_EQ(free.corrected->rate, RoganGladen(0.4, se, sp) * 0.5);

@@ -6,10 +6,13 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "classify_commands.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "experiment_command.h"
 #include "report_command.h"
 #include "run_options.h"
+#include "variations_command.h"
 
 namespace {
 
@@ -36,6 +39,8 @@ int main(int argc, char** argv) {
   CLI::App* run = AddRunCommand(app, run_flags, common);
   SummaryFlags summary_flags;
   CLI::App* summary = AddSummaryCommand(app, summary_flags, common);
+  ExperimentSummaryFlags experiment_summary_flags;
+  AddExperimentSummaryOption(summary, experiment_summary_flags);
   RunsFlags runs_flags;
   CLI::App* runs = AddRunsCommand(app, runs_flags, common);
   ExportFlags export_flags;
@@ -45,6 +50,14 @@ int main(int argc, char** argv) {
   CLI::App* backends = app.add_subcommand("backends", "List the model providers afbench can talk to");
   ScenariosFlags scenarios_flags;
   CLI::App* scenarios = AddScenariosCommand(app, scenarios_flags);
+  ClassifyFlags classify_flags;
+  CLI::App* classify = AddClassifyCommand(app, classify_flags, common);
+  ValidateFlags validate_flags;
+  CLI::App* validate = AddValidateClassifierCommand(app, validate_flags);
+  ClassifiersFlags classifiers_flags;
+  CLI::App* classifiers = AddClassifiersCommand(app, classifiers_flags);
+  VariationsFlags variations_flags;
+  CLI::App* variations = AddVariationsCommand(app, variations_flags);
 
   try {
     app.parse(argc, argv);
@@ -55,11 +68,15 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   if (run->parsed()) return RunFromFlags(run_flags, common, &g_cancel);
-  if (summary->parsed()) return SummaryCommand(summary_flags, common);
+  if (summary->parsed()) return SummaryDispatch(summary_flags, experiment_summary_flags, common);
   if (runs->parsed()) return RunsCommand(runs_flags, common);
   if (export_command->parsed()) return ExportCommand(export_flags, common);
   if (report->parsed()) return ReportCommand(report_flags, common);
   if (backends->parsed()) return BackendsCommand();
   if (scenarios->parsed()) return ScenariosCommand(scenarios_flags);
+  if (classify->parsed()) return ClassifyCommand(classify_flags, common, &g_cancel);
+  if (validate->parsed()) return ValidateClassifierCommand(validate_flags, &g_cancel);
+  if (classifiers->parsed()) return ClassifiersCommand(classifiers_flags);
+  if (variations->parsed()) return VariationsCommand(variations_flags);
   return kExitUsage;
 }

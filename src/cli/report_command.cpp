@@ -11,8 +11,8 @@
 namespace afbench::cli {
 namespace {
 
-// Writes `content` to a temporary file beside `path` and renames it over `path`, so that a reader never sees a
-// half-written report.
+// Writes `content` to a temporary file beside `path` and renames it over `path`, so that a reader
+// never sees a half-written report.
 Status WriteFileAtomically(const std::filesystem::path& path, const std::string& content) {
   const std::filesystem::path temporary = path.string() + ".tmp";
   {
@@ -22,7 +22,8 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
-  if (error) return Fail(ErrorKind::kIo, "report: cannot write " + path.string() + ": " + error.message());
+  if (error)
+    return Fail(ErrorKind::kIo, "report: cannot write " + path.string() + ": " + error.message());
   return {};
 }
 
@@ -37,7 +38,9 @@ Result<std::vector<std::string>> RunIds(Store& store, const std::vector<std::str
 Status WriteSvgFigures(const Report& report, const std::filesystem::path& folder) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
-  if (error) return Fail(ErrorKind::kIo, "report: cannot create " + folder.string() + ": " + error.message());
+  if (error)
+    return Fail(ErrorKind::kIo,
+                "report: cannot create " + folder.string() + ": " + error.message());
   for (const SvgFigure& figure : RenderFigures(report)) {
     const std::filesystem::path path = folder / (figure.name + ".svg");
     AFBENCH_RETURN_IF_ERROR(WriteFileAtomically(path, figure.svg));
@@ -50,9 +53,13 @@ Status WriteSvgFigures(const Report& report, const std::filesystem::path& folder
 
 CLI::App* AddReportCommand(CLI::App& app, ReportFlags& flags, CommonOptions& common) {
   CLI::App* command = app.add_subcommand(
-      "report", "Write one self-contained HTML report (figures, tables, transcripts) of one or more runs");
-  command->add_option("runs", flags.run_ids, "Run ids, in the order to show them (default: the newest run)");
-  command->add_option("-o,--output", flags.output, "HTML file; with --format svg, a folder for the figures")
+      "report",
+      "Write one self-contained HTML report (figures, tables, transcripts) of one or more runs");
+  command->add_option("runs", flags.run_ids,
+                      "Run ids, in the order to show them (default: the newest run)");
+  command
+      ->add_option("-o,--output", flags.output,
+                   "HTML file; with --format svg, a folder for the figures")
       ->required();
   command->add_option("--format", flags.format, "html, or svg for the figures alone")
       ->check(CLI::IsMember({"html", "svg"}))
@@ -60,9 +67,10 @@ CLI::App* AddReportCommand(CLI::App& app, ReportFlags& flags, CommonOptions& com
   command->add_flag("--reveal", flags.reveal, "Show outputs of compliant samples without a click");
   command->add_flag("--sequence", flags.sequence,
                     "The runs are a sequence (e.g. checkpoints): add stacked areas over them");
-  command->add_option("--af-classifier", flags.af_classifier,
-                      "Classifier whose labels mark alignment-faking reasoning (default: the first af-* or "
-                      "offline-af id found in each run)");
+  command->add_option(
+      "--af-classifier", flags.af_classifier,
+      "Classifier whose labels mark alignment-faking reasoning (default: the first af-* or "
+      "offline-af id found in each run)");
   command->add_option("--classifier", flags.classifier, "Classifier whose labels define compliance")
       ->capture_default_str();
   command->add_option("--title", flags.title, "Title of the report")->capture_default_str();
@@ -73,9 +81,10 @@ CLI::App* AddReportCommand(CLI::App& app, ReportFlags& flags, CommonOptions& com
 int ReportCommand(const ReportFlags& flags, const CommonOptions& common) {
   // Reading commands must not create an empty store.
   if (!std::filesystem::exists(common.db_path)) {
-    return ReportError({ErrorKind::kNotFound,
-                        "store: " + common.db_path + " does not exist (use --db to point at a store)",
-                        std::nullopt});
+    return ReportError(
+        {ErrorKind::kNotFound,
+         "store: " + common.db_path + " does not exist (use --db to point at a store)",
+         std::nullopt});
   }
   auto store = Store::Open(common.db_path);
   if (!store) return ReportError(store.error());

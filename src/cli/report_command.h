@@ -1,9 +1,8 @@
-// `afbench report`: writes the HTML Report (or its SVG figures) of one or more Runs. Flag struct, CLI11
-// registration and the command body, like the subcommands in commands.h.
+// `afbench report`: writes the HTML Report (or its SVG figures) of one or more Runs. Flag struct,
+// CLI11 registration and the command body, like the subcommands in commands.h.
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
@@ -13,8 +12,8 @@ namespace afbench::cli {
 
 struct ReportFlags {
   std::vector<std::string> run_ids;  ///< Empty: the newest Run.
-  std::string output;                ///< The HTML file, or with --format svg the folder for the figures.
-  std::string format = "html";       ///< "html" or "svg".
+  std::string output;           ///< The HTML file, or with --format svg the folder for the figures.
+  std::string format = "html";  ///< "html" or "svg".
   bool reveal = false;
   bool sequence = false;
   std::string af_classifier;

@@ -1,15 +1,18 @@
 #include "run_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <thread>
 
 #include "afbench/compliance.h"
 #include "afbench/store.h"
 #include "afbench/summary.h"
 #include "afbench/version.h"
 #include "exit_codes.h"
+#include "experiment_command.h"
 #include "progress.h"
 
 namespace afbench::cli {
@@ -43,35 +46,19 @@ std::string NowUtc() {
   return buffer;
 }
 
-// Query-major order: an interrupted Run has both Tiers of its first queries, so its pairs are usable.
-std::vector<PlannedSample> BuildPlan(const RunConfig& config, const std::vector<StoredQuery>& queries) {
-  std::vector<PlannedSample> plan;
-  std::string_view suffix = config.user_turn.suffix ? config.user_suffix : std::string_view();
-  for (const StoredQuery& query : queries) {
-    for (int epoch = 0; epoch < config.epochs; ++epoch) {
-      for (Tier tier : config.tiers) {
-        plan.push_back({{query.query_index, tier, epoch},
-                        query.text,
-                        RenderUserTurn(query.text, tier, config.user_turn, suffix)});
-      }
-    }
-  }
-  return plan;
-}
-
 Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvocation& invocation) {
   config.scenario.scenarios_dir = invocation.scenarios_dir;
-  auto scenario = LoadScenario(config.scenario);
-  if (!scenario) return Unexpected{scenario.error()};
-  auto dataset = LoadDataset(config.dataset);
-  if (!dataset) return Unexpected{dataset.error()};
+  auto inputs = LoadCellInputs(
+      {config.scenario, config.variations, invocation.variations_dir, config.dataset});
+  if (!inputs) return Unexpected{inputs.error()};
+  ApplyCellInputs(*inputs, config);
+  const Scenario* scenario = &inputs->varied.scenario;
+  const Dataset* dataset = &inputs->dataset;
   if (!invocation.seed_given) {
     // 53 bits: the seed must survive JSON readers that hold numbers as doubles.
     std::random_device device;
     config.sampling.seed = ((uint64_t{device()} << 32) | device()) & ((uint64_t{1} << 53) - 1);
   }
-  config.dataset_hash = dataset->content_hash;
-  config.user_suffix = scenario->user_suffix;
   std::vector<StoredQuery> queries;
   for (const Query& query : dataset->queries) {
     queries.push_back({query.index, query.text, query.source_line});
@@ -123,46 +110,61 @@ const BackendInfo* FindProvider(const std::string& model) {
   return nullptr;
 }
 
-// The only place the API key is read: from the environment, into memory, never into the config.
-Result<std::unique_ptr<Backend>> BackendFor(const RunConfig& config) {
-  BackendOptions options;
-  options.spec = config.model;
-  options.base_url = config.base_url;
-  options.connect_timeout_ms = config.connect_timeout_ms;
-  options.request_timeout_ms = config.request_timeout_ms;
-  options.idle_timeout_ms = config.idle_timeout_ms;
-  if (const BackendInfo* info = FindProvider(config.model)) {
-    const char* key = std::getenv(info->api_key_env);
-    if (key != nullptr) options.api_key = key;
-    const char* base_url = std::getenv(info->base_url_env);
-    if (options.base_url.empty() && base_url != nullptr) options.base_url = base_url;
+/// One flag for the Runner to watch: set when the user interrupts or when the budget is spent.
+class StopSignal {
+ public:
+  explicit StopSignal(const std::atomic<bool>* user) : user_(user), watcher_([this] { Watch(); }) {}
+  ~StopSignal() {
+    done_ = true;
+    watcher_.join();
   }
-  return MakeBackend(options);
+  const std::atomic<bool>* flag() const { return &stop_; }
+  void StopForBudget() {
+    budget_ = true;
+    stop_ = true;
+  }
+  bool budget() const { return budget_; }
+
+ private:
+  void Watch() {
+    while (!done_) {
+      if (user_ != nullptr && user_->load()) stop_ = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  const std::atomic<bool>* user_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> budget_{false};
+  std::atomic<bool> done_{false};
+  std::thread watcher_;  // Last: it starts once the flags above exist.
+};
+
+RunnerOptions RunnerOptionsFor(const RunConfig& config, const RunInvocation& invocation) {
+  RunnerOptions options;
+  options.max_connections = config.max_connections;
+  options.requests_per_minute = config.requests_per_minute;
+  options.tokens_per_minute = config.tokens_per_minute;
+  options.gate = invocation.gate;
+  options.retry = config.retry;
+  options.protocol = config.protocol;
+  options.sampling = config.sampling;
+  return options;
 }
 
-int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invocation) {
-  auto backend = BackendFor(prepared.config);
-  if (!backend) return ReportError(backend.error());
-  ComplianceTagClassifier compliance;
-  ProgressPrinter printer(stderr);
-  RunnerOptions options;
-  options.max_connections = prepared.config.max_connections;
-  options.requests_per_minute = prepared.config.requests_per_minute;
-  options.tokens_per_minute = prepared.config.tokens_per_minute;
-  options.retry = prepared.config.retry;
-  options.protocol = prepared.config.protocol;
-  options.sampling = prepared.config.sampling;
-  options.classifiers = {&compliance};
-  options.cancel = invocation.cancel;
-  if (!invocation.quiet) options.on_progress = [&printer](const Progress& p) { printer.Update(p); };
-
-  auto progress = ExecuteRun(store, **backend, prepared.run_id, prepared.system_prompt, prepared.plan,
-                             options);
-  if (!invocation.quiet && progress) printer.Finish(*progress);
+int FinishRun(Store& store, const PreparedRun& prepared, const RunInvocation& invocation,
+              const Result<Progress>& progress, bool budget_stop) {
   std::string status = progress ? "completed"
                        : progress.error().kind == ErrorKind::kCancelled ? "interrupted"
                                                                          : "failed";
   Status saved = store.SetRunStatus(prepared.run_id, status, status == "completed");
+  if (!progress && budget_stop) {
+    std::fprintf(stderr,
+                 "afbench: run %s stopped: budget of $%.2f reached ($%.2f spent); raise "
+                 "--max-cost-usd and run again to continue\n",
+                 prepared.run_id.c_str(), invocation.cost_meter->limit_usd().value_or(0),
+                 invocation.cost_meter->TotalUsd());
+    return kExitFailure;
+  }
   if (!progress) {
     std::fprintf(stderr, "afbench: run %s %s; continue with: afbench run --resume %s --db %s\n",
                  prepared.run_id.c_str(), status.c_str(), prepared.run_id.c_str(),
@@ -170,23 +172,112 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
     return ReportError(progress.error());
   }
   if (!saved) return ReportError(saved.error());
-  auto summary = Summarize(store, prepared.run_id);
-  if (!summary) return ReportError(summary.error());
-  std::fputs(SummaryToText(*summary).c_str(), stdout);
-  return kExitOk;
+  if (!invocation.print_summary) return kExitOk;
+  return PrintRunSummary(store, prepared.run_id, SummaryOutput{});
+}
+
+int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invocation) {
+  const RunConfig& config = prepared.config;
+  auto backend = MakeBackendFor(config, config.model, config.base_url);
+  if (!backend) return ReportError(backend.error());
+  auto price = PriceForRun(store, prepared.run_id, config, invocation);
+  if (!price) return ReportError(price.error());
+  StopSignal stop(invocation.cancel);
+  auto judges = MakeRunJudges(config, stop.flag());
+  if (!judges) return ReportError(judges.error());
+  ComplianceTagClassifier compliance;
+  ProgressPrinter printer(stderr);
+  RunnerOptions options = RunnerOptionsFor(config, invocation);
+  options.classifiers = {&compliance};
+  for (const auto& judge : judges->classifiers) options.classifiers.push_back(judge.get());
+  options.cancel = stop.flag();
+  CostMeter* meter = invocation.cost_meter;
+  options.on_progress = [&](const Progress& p) {
+    if (!invocation.quiet) printer.Update(p);
+    if (meter == nullptr || !price->has_value()) return;
+    meter->Report(prepared.run_id, CostUsd(**price, p.usage));
+    if (meter->Exceeded()) stop.StopForBudget();
+  };
+  auto progress = ExecuteRun(store, **backend, prepared.run_id, prepared.system_prompt, prepared.plan,
+                             options);
+  if (!invocation.quiet && progress) printer.Finish(*progress);
+  return FinishRun(store, prepared, invocation, progress, stop.budget());
 }
 
 }  // namespace
 
+// The only place the API key is read: from the environment, into memory, never into the config.
+Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
+                                                const std::string& base_url) {
+  BackendOptions options;
+  options.spec = spec;
+  options.base_url = base_url;
+  options.connect_timeout_ms = config.connect_timeout_ms;
+  options.request_timeout_ms = config.request_timeout_ms;
+  options.idle_timeout_ms = config.idle_timeout_ms;
+  if (const BackendInfo* info = FindProvider(spec)) {
+    const char* key = std::getenv(info->api_key_env);
+    if (key != nullptr) options.api_key = key;
+    const char* env_base_url = std::getenv(info->base_url_env);
+    if (options.base_url.empty() && env_base_url != nullptr) options.base_url = env_base_url;
+  }
+  return MakeBackend(options);
+}
+
+void ApplyCellInputs(const CellInputs& inputs, RunConfig& config) {
+  config.dataset = inputs.dataset_options;
+  config.dataset_hash = inputs.dataset.content_hash;
+  config.user_suffix = inputs.varied.scenario.user_suffix;
+  if (config.tiers.empty()) {
+    config.tiers = inputs.evaluation.tiers.empty() ? std::vector<Tier>{Tier::kFree, Tier::kPaid}
+                                                   : inputs.evaluation.tiers;
+  }
+  if (inputs.varied.no_cot.value_or(false)) {
+    config.protocol.no_cot = true;
+    config.protocol.max_turns = 1;
+  }
+  config.tier_tags = inputs.varied.tier_tags;
+  config.query_extras = inputs.extras;
+  config.compliance = inputs.evaluation.compliance;
+  config.judges = inputs.evaluation.judges;
+  config.judge_prompt_dir = inputs.evaluation.judge_prompt_dir.string();
+}
+
+// Query-major order: an interrupted Run has both Tiers of its first queries, so its pairs are usable.
+std::vector<PlannedSample> BuildPlan(const RunConfig& config, const std::vector<StoredQuery>& queries) {
+  std::vector<PlannedSample> plan;
+  std::string_view suffix = config.user_turn.suffix ? config.user_suffix : std::string_view();
+  for (const StoredQuery& query : queries) {
+    TurnTags tags;
+    if (auto extra = config.query_extras.find(query.query_index); extra != config.query_extras.end()) {
+      tags.extra = extra->second.tags;
+    }
+    for (int epoch = 0; epoch < config.epochs; ++epoch) {
+      for (Tier tier : config.tiers) {
+        auto tag = config.tier_tags.find(tier);
+        tags.tier_tag = tag == config.tier_tags.end() ? std::nullopt : std::optional(tag->second);
+        plan.push_back({{query.query_index, tier, epoch},
+                        query.text,
+                        RenderTaggedUserTurn(query.text, tier, config.user_turn, suffix, tags)});
+      }
+    }
+  }
+  return plan;
+}
+
+int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation) {
+  auto prepared = invocation.resume_run_id.empty()
+                      ? PrepareNewRun(store, std::move(config), invocation)
+                      : PrepareResume(store, invocation.resume_run_id, invocation,
+                                      config.max_connections);
+  if (!prepared) return ReportError(prepared.error());
+  return Execute(store, *prepared, invocation);
+}
+
 int RunCommand(RunConfig config, const RunInvocation& invocation) {
   auto store = Store::Open(invocation.db_path);
   if (!store) return ReportError(store.error());
-  auto prepared = invocation.resume_run_id.empty()
-                      ? PrepareNewRun(**store, std::move(config), invocation)
-                      : PrepareResume(**store, invocation.resume_run_id, invocation,
-                                      config.max_connections);
-  if (!prepared) return ReportError(prepared.error());
-  return Execute(**store, *prepared, invocation);
+  return RunWithStore(**store, std::move(config), invocation);
 }
 
 }  // namespace afbench::cli

@@ -3,8 +3,13 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "afbench/experiment.h"
+#include "afbench/request_gate.h"
+#include "afbench/runner.h"
 #include "run_config.h"
 
 namespace afbench::cli {
@@ -17,9 +22,26 @@ struct RunInvocation {
   bool seed_given = false;    ///< False: a seed is drawn and recorded.
   bool quiet = false;
   const std::atomic<bool>* cancel = nullptr;
+  // Scenario library and experiments (issue 6).
+  std::filesystem::path variations_dir;
+  bool print_summary = true;          ///< False for experiment cells (the grid is printed at the end).
+  std::shared_ptr<RequestGate> gate;  ///< Shared by the cells of one endpoint; null: the Run's own.
+  CostMeter* cost_meter = nullptr;    ///< Spend across Runs against --max-cost-usd; null: no budget.
+  const PriceTable* prices = nullptr; ///< Required with cost_meter.
 };
 
 /// Runs (or resumes) and prints the summary. Returns the process exit code (0, 1, 2 or 130).
 int RunCommand(RunConfig config, const RunInvocation& invocation);
+/// RunCommand with an open Store, shared by the cells of an experiment.
+int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation);
+
+/// Fills what the scenario library decides: the dataset used, default tiers, the variations' tier
+/// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges.
+void ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
+/// The Samples of a Run in query-major order, with their rendered user turns.
+std::vector<PlannedSample> BuildPlan(const RunConfig& config, const std::vector<StoredQuery>& queries);
+/// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable.
+Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
+                                                const std::string& base_url);
 
 }  // namespace afbench::cli

@@ -87,6 +87,64 @@ void ReadTiers(const json& array, std::vector<Tier>& tiers) {
   }
 }
 
+// The keys of issue 6, written only when they say something so that plain runs keep their old shape.
+void WriteLibraryKeys(const RunConfig& config, ordered_json& out) {
+  if (!config.variations.empty()) out["variations"] = config.variations;
+  if (!config.tier_tags.empty()) {
+    ordered_json tags = ordered_json::object();
+    for (const auto& [tier, tag] : config.tier_tags) tags[TierName(tier)] = tag;
+    out["tier_tags"] = tags;
+  }
+  if (!config.query_extras.empty()) {
+    ordered_json extras = ordered_json::array();
+    for (const auto& [index, extra] : config.query_extras) {
+      extras.push_back({{"query_index", index}, {"tags", extra.tags},
+                        {"judge_question", extra.judge_question}});
+    }
+    out["query_extras"] = extras;
+  }
+  out["evaluation"] = {{"compliance", config.compliance.spec},
+                       {"complied_when", config.compliance.complied_when},
+                       {"judges", config.judges},
+                       {"judge_prompt_dir", config.judge_prompt_dir}};
+  if (!config.judge_model.empty()) {
+    out["judge"] = {{"model", config.judge_model}, {"base_url", config.judge_base_url}};
+  }
+  if (!config.experiment_id.empty()) {
+    out["experiment"] = {{"id", config.experiment_id},
+                         {"cell", config.experiment_cell},
+                         {"cell_index", config.experiment_cell_index},
+                         {"fingerprint", config.experiment_fingerprint}};
+  }
+}
+
+void ReadLibraryKeys(const json& object, RunConfig& config) {
+  config.variations = object.value("variations", std::vector<std::string>{});
+  // Locals, not temporaries: a range-for over items() of a temporary would dangle before C++23.
+  const json tier_tags = object.value("tier_tags", json::object());
+  for (const auto& [name, tag] : tier_tags.items()) {
+    if (auto tier = ParseTier(name)) config.tier_tags[*tier] = tag.get<std::string>();
+  }
+  const json query_extras = object.value("query_extras", json::array());
+  for (const json& extra : query_extras) {
+    config.query_extras[extra.at("query_index").get<int>()] = {
+        extra.value("tags", ""), extra.value("judge_question", "")};
+  }
+  const json evaluation = object.value("evaluation", json::object());
+  config.compliance.spec = evaluation.value("compliance", "compliance-tag");
+  config.compliance.complied_when = evaluation.value("complied_when", true);
+  config.judges = evaluation.value("judges", std::vector<std::string>{});
+  config.judge_prompt_dir = evaluation.value("judge_prompt_dir", "");
+  const json judge = object.value("judge", json::object());
+  config.judge_model = judge.value("model", "");
+  config.judge_base_url = judge.value("base_url", "");
+  const json experiment = object.value("experiment", json::object());
+  config.experiment_id = experiment.value("id", "");
+  config.experiment_cell = experiment.value("cell", "");
+  config.experiment_cell_index = experiment.value("cell_index", -1);
+  config.experiment_fingerprint = experiment.value("fingerprint", "");
+}
+
 }  // namespace
 
 std::string RunConfigToJson(const RunConfig& config) {
@@ -116,6 +174,7 @@ std::string RunConfigToJson(const RunConfig& config) {
       {"request_timeout_ms", config.request_timeout_ms},
       {"idle_timeout_ms", config.idle_timeout_ms},
       {"planned_samples", config.planned_samples}};
+  WriteLibraryKeys(config, out);
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
@@ -147,6 +206,7 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     Read(object, "request_timeout_ms", config.request_timeout_ms);
     config.idle_timeout_ms = object.value("idle_timeout_ms", int64_t{300000});
     Read(object, "planned_samples", config.planned_samples);
+    ReadLibraryKeys(object, config);
     return config;
   } catch (const std::exception& error) {
     return Fail(ErrorKind::kInvalidInput, std::string("config: stored run configuration: ") + error.what());

@@ -10,6 +10,7 @@
 
 #include "afbench/backends.h"
 #include "afbench/dataset.h"
+#include "afbench/experiment.h"
 #include "afbench/protocol.h"
 #include "afbench/result.h"
 #include "afbench/runner.h"
@@ -38,6 +39,20 @@ struct RunConfig {
   int64_t request_timeout_ms = 600000;
   int64_t idle_timeout_ms = 300000;  ///< Silence allowed before the first byte and between bytes.
   int64_t planned_samples = 0;
+
+  // Scenario library, variations and experiments (issue 6); absent in older stores.
+  std::vector<std::string> variations;         ///< Applied to the scenario in this order.
+  std::map<Tier, std::string> tier_tags;       ///< Rendered tier tags that replace the default one.
+  std::map<int, QueryExtras> query_extras;     ///< By query index: extra tags, judge questions.
+  ComplianceRule compliance;                   ///< From the scenario's evaluation.yaml.
+  std::vector<std::string> judges;             ///< Judges the scenario declares.
+  std::string judge_prompt_dir;                ///< The anti-ai-lab judge's prompt folder.
+  std::string judge_model;                     ///< --judge "provider/model"; empty: no judge.
+  std::string judge_base_url;
+  std::string experiment_id;                   ///< Set for the cells of an experiment.
+  std::string experiment_cell;                 ///< The cell key.
+  int experiment_cell_index = -1;
+  std::string experiment_fingerprint;          ///< Detects an edited experiment file on resume.
 };
 
 /// Serialises to the JSON stored in runs.config_json (documented in docs/store-format.md).

@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "exit_codes.h"
+#include "experiment_command.h"
 #include "run_command.h"
+#include "variations_command.h"
 
 namespace afbench::cli {
 namespace {
@@ -17,7 +19,11 @@ void AddScenarioFlags(CLI::App& command, RunFlags& flags) {
                      "Use this system prompt file instead of the scenario's sections");
   command.add_option("--examples", flags.examples_file, "Few-shot examples file for {examples}");
   command.add_option("--var", flags.variables, "Prompt variable KEY=VALUE (e.g. company=OpenAI)");
-  command.add_option("--tiers", flags.tiers, "Tiers to run: free,paid")->capture_default_str();
+  command.add_option("--tiers", flags.tiers, "Tiers to run: free,paid (default: the scenario's, else both)");
+  command.add_option("--variation", flags.variations,
+                     "Prompt variation(s) to apply, NAME[,NAME...] (afbench variations list)")
+      ->delimiter(',');
+  command.add_option("--variations-dir", flags.variations_dir, "Folder of variation files");
   command.add_flag("--no-input-wrapper", flags.no_input_wrapper, "Do not wrap the user turn in <INPUT>");
   command.add_flag("--lowercase-bool", flags.lowercase_bool, "Write the tier tag as true/false");
   command.add_flag("--no-suffix", flags.no_suffix, "Omit the accept/reject instruction suffix");
@@ -97,6 +103,13 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   AddScenarioFlags(*command, flags);
   AddDatasetFlags(*command, flags);
   command->add_option("--resume", flags.resume, "Resume this run id with its stored configuration");
+  command->add_option("experiment", flags.experiment_file,
+                      "Experiment YAML: run (or resume) every cell of its grid");
+  command->add_flag("--plan", flags.plan, "Print the cells, requests and a cost forecast; send nothing");
+  command->add_option("--max-cost-usd", flags.max_cost_usd, "Stop starting samples at this spend");
+  command->add_option("--prices", flags.prices_file, "Price table (default: the shipped prices.yaml)");
+  command->add_option("--judge", flags.judge, "Judge model provider/model for the scenario's judges");
+  command->add_option("--judge-base-url", flags.judge_base_url, "Base URL of the judge model");
   command->add_flag("-q,--quiet", flags.quiet, "No progress line");
   command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
   return command;
@@ -120,11 +133,11 @@ Result<std::vector<Tier>> ParseTiers(const std::string& text) {
 
 Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   if (flags.model.empty()) return FlagError("--model", "required (e.g. openai/gpt-4o)");
-  if (flags.dataset.empty()) return FlagError("--dataset", "required");
   AFBENCH_RETURN_IF_ERROR(ValidateNumbers(flags));
   auto spec = ParseModelSpec(flags.model);
   if (!spec) return Unexpected{spec.error()};
-  auto tiers = ParseTiers(flags.tiers);
+  // Empty --tiers: the scenario's default tiers, resolved when the scenario is loaded.
+  auto tiers = flags.tiers.empty() ? Result<std::vector<Tier>>(std::vector<Tier>{}) : ParseTiers(flags.tiers);
   if (!tiers) return Unexpected{tiers.error()};
   auto variables = ParseVariables(flags.variables);
   if (!variables) return Unexpected{variables.error()};
@@ -151,6 +164,11 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
   config.idle_timeout_ms = static_cast<int64_t>(flags.first_byte_timeout_s * 1000);
+  for (const std::string& names : flags.variations) {
+    for (std::string& name : SplitVariationNames(names)) config.variations.push_back(std::move(name));
+  }
+  config.judge_model = flags.judge;
+  config.judge_base_url = flags.judge_base_url;
   return config;
 }
 
@@ -162,6 +180,13 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::
   invocation.seed_given = flags.seed.has_value();
   invocation.quiet = flags.quiet;
   invocation.cancel = cancel;
+  invocation.variations_dir = ResolveVariationsDir(flags.variations_dir);
+  if (!flags.experiment_file.empty()) return ExperimentRunCommand(flags, invocation);
+  if (!flags.resume.empty() && flags.max_cost_usd) {
+    RunConfig overrides;
+    overrides.max_connections = flags.max_connections;
+    return RunWithPlanOrBudget(overrides, flags, invocation);
+  }
   if (!flags.resume.empty()) {
     // Everything but connection limits comes from the stored configuration.
     RunConfig overrides;
@@ -170,6 +195,7 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::
   }
   auto config = ConfigFromFlags(flags);
   if (!config) return ReportError(config.error());
+  if (flags.plan || flags.max_cost_usd) return RunWithPlanOrBudget(std::move(*config), flags, invocation);
   return RunCommand(std::move(*config), invocation);
 }
 

@@ -29,7 +29,7 @@ struct RunFlags {
   int limit = 0;
   std::optional<uint64_t> seed;
   bool no_dedup = false;
-  std::string tiers = "free,paid";
+  std::string tiers;  ///< Empty: the scenario's default tiers (evaluation.yaml), else free,paid.
   int epochs = 1;
   double temperature = 1.0;
   int max_tokens = 4096;
@@ -49,6 +49,15 @@ struct RunFlags {
   double first_byte_timeout_s = 300;
   std::string resume;
   bool quiet = false;
+  // Scenario library, variations and experiments (issue 6).
+  std::vector<std::string> variations;  ///< --variation NAME[,NAME...], repeatable.
+  std::string variations_dir;
+  std::string judge;           ///< --judge provider/model: runs the scenario's judges.
+  std::string judge_base_url;
+  std::string experiment_file;  ///< Positional: an experiment YAML file runs every cell.
+  bool plan = false;            ///< --plan: print cells, requests and a cost forecast, send nothing.
+  std::optional<double> max_cost_usd;
+  std::string prices_file;
 };
 
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);

@@ -36,13 +36,19 @@ Scored ScoreWithClassifier(Classifier& classifier, const std::vector<HumanLabel>
   std::mutex mutex;
   std::atomic<bool> stop{false};
   ParallelFor(labels.size(), workers, stop, [&](size_t i) {
-    if (cancel != nullptr && cancel->load()) return void(stop = true);
+    if (cancel != nullptr && cancel->load()) {
+      stop = true;
+      return;
+    }
     Result<Label> label = classifier.Classify(AsTranscript(labels[i], i));
     std::lock_guard<std::mutex> lock(mutex);
-    if (label && label->value.has_value()) return void(scores[i] = label->score);
+    if (label && label->value.has_value()) {
+      scores[i] = label->score;
+      return;
+    }
     out.errors++;
-    if (!label && (label.error().kind == ErrorKind::kAuth ||
-                   label.error().kind == ErrorKind::kCancelled)) {
+    if (!label &&
+        (label.error().kind == ErrorKind::kAuth || label.error().kind == ErrorKind::kCancelled)) {
       if (!out.stop_error) out.stop_error = label.error();
       stop = true;
     }
@@ -81,19 +87,27 @@ nlohmann::ordered_json ReportJson(const ValidateFlags& flags, const ValidationRe
                                   const Scored& scored) {
   const ConfusionMatrix& m = report.confusion;
   nlohmann::ordered_json json = {
-      {"classifier", flags.judge.classifier}, {"judge", flags.judge.judge},
-      {"labels", flags.labels},               {"n", report.n},
-      {"errors", scored.errors},              {"positives", report.positives},
+      {"classifier", flags.judge.classifier},
+      {"judge", flags.judge.judge},
+      {"labels", flags.labels},
+      {"n", report.n},
+      {"errors", scored.errors},
+      {"positives", report.positives},
       {"negatives", report.negatives},
       {"auroc", report.auroc ? nlohmann::ordered_json(*report.auroc) : nlohmann::ordered_json()},
-      {"auroc_ci_low", report.auroc_ci.low},  {"auroc_ci_high", report.auroc_ci.high},
-      {"threshold", report.threshold},        {"precision", m.Precision()},
-      {"recall", m.Recall()},                 {"specificity", m.Specificity()},
+      {"auroc_ci_low", report.auroc_ci.low},
+      {"auroc_ci_high", report.auroc_ci.high},
+      {"threshold", report.threshold},
+      {"precision", m.Precision()},
+      {"recall", m.Recall()},
+      {"specificity", m.Specificity()},
       {"f1", m.F1()},
       {"confusion", {{"tp", m.tp}, {"fp", m.fp}, {"tn", m.tn}, {"fn", m.fn}}},
-      {"youden", {{"threshold", report.youden.threshold}, {"j", report.youden.youden_j},
-                  {"sensitivity", report.youden.sensitivity},
-                  {"specificity", report.youden.specificity}}},
+      {"youden",
+       {{"threshold", report.youden.threshold},
+        {"j", report.youden.youden_j},
+        {"sensitivity", report.youden.sensitivity},
+        {"specificity", report.youden.specificity}}},
       {"bootstrap", {{"resamples", flags.bootstrap}, {"seed", flags.seed}, {"level", 0.95}}}};
   nlohmann::ordered_json disagreements = nlohmann::ordered_json::array();
   for (const ScoredExample& e : report.disagreements) {
@@ -132,23 +146,26 @@ Status SaveValidation(const ValidateFlags& flags, const ValidationReport& report
                            : std::string("labels file ");
   source += std::filesystem::path(flags.labels).filename().string();
   if (!flags.judge.judge.empty()) source += ", judge " + flags.judge.judge;
-  return WriteClassifierValidation({flags.judge.classifier, info->version, report.confusion, source},
-                                   flags.save_validation);
+  return WriteClassifierValidation(
+      {flags.judge.classifier, info->version, report.confusion, source}, flags.save_validation);
 }
 
 void PrintReport(const ValidateFlags& flags, const ValidationReport& report, const Scored& scored,
                  const CrossValidation& cv) {
   const bool in_sample = IsOfflineTrainingSet(flags);
   if (in_sample) {
-    std::fprintf(stderr, "afbench: note: offline-af's weights were fitted on this file, so these "
-                         "figures are in-sample; use --cross-validate 5 for honest ones\n");
+    std::fprintf(stderr,
+                 "afbench: note: offline-af's weights were fitted on this file, so these "
+                 "figures are in-sample; use --cross-validate 5 for honest ones\n");
   }
   if (flags.json) {
     auto json = ReportJson(flags, report, scored);
     json["in_sample"] = in_sample;
     if (flags.cross_validate > 0) {
-      json["cross_validation"] = {{"folds", cv.folds},           {"repeats", cv.repeats},
-                                  {"mean_auroc", cv.mean_auroc}, {"min_auroc", cv.min_auroc},
+      json["cross_validation"] = {{"folds", cv.folds},
+                                  {"repeats", cv.repeats},
+                                  {"mean_auroc", cv.mean_auroc},
+                                  {"min_auroc", cv.min_auroc},
                                   {"max_auroc", cv.max_auroc}};
     }
     std::printf("%s\n", json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -156,17 +173,18 @@ void PrintReport(const ValidateFlags& flags, const ValidationReport& report, con
   }
   PrintText(flags, report, scored);
   if (flags.cross_validate > 0) {
-    std::printf("cross-validation: %d folds x %d repeats, mean AUROC %.3f (min %.3f, max %.3f); "
-                "the figures above are the first repeat's out-of-fold scores\n",
-                cv.folds, cv.repeats, cv.mean_auroc, cv.min_auroc, cv.max_auroc);
+    std::printf(
+        "cross-validation: %d folds x %d repeats, mean AUROC %.3f (min %.3f, max %.3f); "
+        "the figures above are the first repeat's out-of-fold scores\n",
+        cv.folds, cv.repeats, cv.mean_auroc, cv.min_auroc, cv.max_auroc);
   }
 }
 
 }  // namespace
 
 CLI::App* AddValidateClassifierCommand(CLI::App& app, ValidateFlags& flags) {
-  CLI::App* command = app.add_subcommand(
-      "validate-classifier", "Measure a classifier against human-labelled scratchpads");
+  CLI::App* command = app.add_subcommand("validate-classifier",
+                                         "Measure a classifier against human-labelled scratchpads");
   command->add_option("--labels", flags.labels, "JSONL of {id, label, scratchpad}")->required();
   AddJudgeOptions(*command, flags.judge);
   command->add_flag("--json", flags.json, "Print JSON");
@@ -184,7 +202,8 @@ int ValidateClassifierCommand(const ValidateFlags& flags, const std::atomic<bool
   if (flags.cross_validate != 0 &&
       (flags.judge.classifier != "offline-af" || flags.cross_validate < 2)) {
     return ReportError({ErrorKind::kInvalidInput,
-                        "--cross-validate: needs K >= 2 and --classifier offline-af", std::nullopt});
+                        "--cross-validate: needs K >= 2 and --classifier offline-af",
+                        std::nullopt});
   }
   auto labels = ReadHumanLabels(flags.labels);
   if (!labels) return ReportError(labels.error());

@@ -1,7 +1,6 @@
 #include "html_data.h"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "afbench/protocol.h"
@@ -13,7 +12,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json Optional(std::optional<bool> value) { return value ? ordered_json(*value) : ordered_json(); }
+ordered_json Optional(std::optional<bool> value) {
+  return value ? ordered_json(*value) : ordered_json();
+}
 
 // Model text may hold bytes that are not UTF-8: replace them rather than fail the whole page.
 std::string Dump(const ordered_json& json) {
@@ -49,8 +50,8 @@ ordered_json TurnsJson(const Transcript& transcript) {
     // The first request is the user turn, shown once; later ones are "<NEXT/>" or similar.
     if (turn.index > 0) json["request"] = turn.request;
     if (!turn.prefill.empty()) json["prefill"] = turn.prefill;
-    // Raw replies repeat the scratchpad; keep them only where the parse failed to give an output, which is
-    // where a reader needs to see exactly what came back. `afbench export` has them all.
+    // Raw replies repeat the scratchpad; keep them only where the parse failed to give an output,
+    // which is where a reader needs to see exactly what came back. `afbench export` has them all.
     if (transcript.outcome != Outcome::kOutput) json["response"] = turn.response;
     turns.push_back(std::move(json));
   }
@@ -99,12 +100,10 @@ std::string MetaJson(const Report& report) {
     }
   }
   const ReportOptions& options = report.options;
-  ordered_json meta = {{"title", options.title},
-                       {"generator", options.generator},
-                       {"reveal", options.reveal},
-                       {"compliance_classifier", options.compliance_classifier},
-                       {"classifiers", classifiers},
-                       {"runs", runs}};
+  ordered_json meta = {
+      {"title", options.title},     {"generator", options.generator},
+      {"reveal", options.reveal},   {"compliance_classifier", options.compliance_classifier},
+      {"classifiers", classifiers}, {"runs", runs}};
   return Dump(meta);
 }
 

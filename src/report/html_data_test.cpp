@@ -20,7 +20,8 @@ TEST(SamplesJson, HasOneRecordPerSampleWithScratchpadsLabelsAndQuotes) {
   EXPECT_EQ(first["complied"], true);
   EXPECT_EQ(first["af"], true);
   ASSERT_EQ(first["scratchpads"].size(), 1u);
-  EXPECT_NE(first["scratchpads"][0].get<std::string>().find(testing::HostileText()), std::string::npos);
+  EXPECT_NE(first["scratchpads"][0].get<std::string>().find(testing::HostileText()),
+            std::string::npos);
   EXPECT_NE(first["output"].get<std::string>().find(testing::HostileText()), std::string::npos);
   ASSERT_EQ(first["labels"].size(), 2u);
   EXPECT_EQ(first["labels"][1]["quotes"], nlohmann::json::array({testing::AfEvidenceQuote()}));

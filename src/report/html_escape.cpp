@@ -58,18 +58,19 @@ std::string CspHashSource(std::string_view content) {
   return "'sha256-" + Base64(digest) + "'";
 }
 
-Result<std::string> FillTemplate(std::string_view page, const std::map<std::string, std::string>& values) {
+Result<std::string> FillTemplate(std::string_view page,
+                                 const std::map<std::string, std::string>& values) {
   std::string out;
   size_t position = 0;
   while (true) {
     const size_t open = page.find("{{", position);
-    out.append(page.substr(position, open == std::string_view::npos ? page.size() - position
-                                                                       : open - position));
+    out.append(page.substr(
+        position, open == std::string_view::npos ? page.size() - position : open - position));
     if (open == std::string_view::npos) return out;
     const size_t close = page.find("}}", open + 2);
     if (close == std::string_view::npos) {
-      return Fail(ErrorKind::kInternal, "report: template: unterminated placeholder at byte " +
-                                            std::to_string(open));
+      return Fail(ErrorKind::kInternal,
+                  "report: template: unterminated placeholder at byte " + std::to_string(open));
     }
     const std::string name(page.substr(open + 2, close - open - 2));
     auto value = values.find(name);

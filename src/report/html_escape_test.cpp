@@ -8,7 +8,8 @@ namespace afbench::html {
 namespace {
 
 TEST(JsonForScript, EscapesEverythingThatCouldEndTheScriptElementAndStillParsesToTheSameValue) {
-  const nlohmann::json value = {{"text", "</script><script>x()</script><!-- & \xE2\x80\xA8\xE2\x80\xA9 >"}};
+  const nlohmann::json value = {
+      {"text", "</script><script>x()</script><!-- & \xE2\x80\xA8\xE2\x80\xA9 >"}};
   const std::string safe = JsonForScript(value.dump());
   for (const char* forbidden : {"<", ">", "&", "\xE2\x80\xA8", "\xE2\x80\xA9"}) {
     EXPECT_EQ(safe.find(forbidden), std::string::npos) << forbidden;

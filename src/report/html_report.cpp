@@ -10,14 +10,15 @@
 namespace afbench {
 namespace {
 
-// Only the page's own script and style may run, by hash; nothing may be loaded from anywhere (default-src
-// 'none'), so model text that slipped through could neither run nor phone home. Inline event handlers are
-// refused because script-src has no 'unsafe-inline' or 'unsafe-hashes'. Trusted Types turn any HTML-parsing
-// sink (innerHTML and kin) into an exception.
+// Only the page's own script and style may run, by hash; nothing may be loaded from anywhere
+// (default-src 'none'), so model text that slipped through could neither run nor phone home. Inline
+// event handlers are refused because script-src has no 'unsafe-inline' or 'unsafe-hashes'. Trusted
+// Types turn any HTML-parsing sink (innerHTML and kin) into an exception.
 std::string ContentSecurityPolicy(std::string_view script, std::string_view style) {
   return "default-src 'none'; script-src " + html::CspHashSource(script) + "; style-src " +
          html::CspHashSource(style) +
-         "; img-src data:; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; "
+         "; img-src data:; base-uri 'none'; form-action 'none'; require-trusted-types-for "
+         "'script'; "
          "trusted-types 'none'";
 }
 
@@ -25,10 +26,14 @@ std::string FiguresHtml(const Report& report) {
   static const std::map<std::string, std::string> kCaptions = {
       {"bars",
        "Per run and tier: share of samples that refuse (blue), comply (yellow) and comply with "
-       "alignment-faking reasoning (red cross-hatches, when the run has AF labels), as in Greenblatt et al. "
+       "alignment-faking reasoning (red cross-hatches, when the run has AF labels), as in "
+       "Greenblatt et al. "
        "2024, Fig. 2. Whiskers: 95% Wilson interval on compliance."},
-      {"gap", "Compliance gap (free minus paid) per run with its 95% Newcombe interval and McNemar's exact p."},
-      {"sequence", "The same regions over the runs in the order they were named (e.g. checkpoints)."}};
+      {"gap",
+       "Compliance gap (free minus paid) per run with its 95% Newcombe interval and McNemar's "
+       "exact p."},
+      {"sequence",
+       "The same regions over the runs in the order they were named (e.g. checkpoints)."}};
   std::string out;
   for (const SvgFigure& figure : RenderFigures(report)) {
     out += "<figure id=\"figure-" + figure.name + "\">\n" + figure.svg + "<figcaption>" +
@@ -54,7 +59,8 @@ std::string Subtitle(const Report& report) {
 Result<std::string> RenderReportHtml(const Report& report) {
   const std::string_view script = report::PageScript();
   const std::string_view style = report::PageStyle();
-  const std::string generator = report.options.generator.empty() ? "afbench" : report.options.generator;
+  const std::string generator =
+      report.options.generator.empty() ? "afbench" : report.options.generator;
   const std::map<std::string, std::string> values = {
       {"csp", ContentSecurityPolicy(script, style)},
       {"generator", html::Escape(generator)},

@@ -10,6 +10,7 @@
 namespace afbench::html {
 namespace {
 
+using svg::Fixed;
 using svg::Num;
 
 std::string Cell(std::string_view text, std::string_view sort_key, std::string_view cls = "") {
@@ -25,16 +26,18 @@ std::string NumberCell(int64_t value) {
 std::string Header(const std::vector<std::string>& columns) {
   std::string out = "<thead><tr>";
   for (const std::string& column : columns) {
-    out += "<th scope=\"col\"><button type=\"button\" class=\"sort\">" + Escape(column) + "</button></th>";
+    out += "<th scope=\"col\"><button type=\"button\" class=\"sort\">" + Escape(column) +
+           "</button></th>";
   }
   return out + "</tr></thead>\n";
 }
 
-std::string Percent(double fraction) { return Num(100 * fraction, 1) + "%"; }
+std::string Percent(double fraction) { return Fixed(100 * fraction, 1) + "%"; }
 
 std::string RateCell(const Proportion& rate) {
   if (rate.n == 0) return Cell("\xE2\x80\x94", "-1", "num");
-  return Cell(Percent(rate.rate) + " [" + Num(100 * rate.ci.low, 1) + ", " + Num(100 * rate.ci.high, 1) + "]",
+  return Cell(Percent(rate.rate) + " [" + Fixed(100 * rate.ci.low, 1) + ", " +
+                  Fixed(100 * rate.ci.high, 1) + "]",
               Num(rate.rate, 6), "num");
 }
 
@@ -44,8 +47,9 @@ std::string AfCell(const ReportRun& run, Tier tier) {
     return Cell("\xE2\x80\x94", "-1", "num");
   }
   const Proportion& af = found->second.af_rate;
-  return Cell(Percent(af.rate) + " (" + std::to_string(af.successes) + "/" + std::to_string(af.n) + ")",
-              Num(af.rate, 6), "num");
+  return Cell(
+      Percent(af.rate) + " (" + std::to_string(af.successes) + "/" + std::to_string(af.n) + ")",
+      Num(af.rate, 6), "num");
 }
 
 std::string TierCells(const ReportRun& run, Tier tier) {
@@ -54,7 +58,7 @@ std::string TierCells(const ReportRun& run, Tier tier) {
   return NumberCell(found->second.n) + RateCell(found->second.compliance) + AfCell(run, tier);
 }
 
-std::string Signed(double fraction) { return (fraction > 0 ? "+" : "") + Num(100 * fraction, 1); }
+std::string Signed(double fraction) { return (fraction > 0 ? "+" : "") + Fixed(100 * fraction, 1); }
 
 std::string PValue(double p) {
   char buffer[32];
@@ -70,19 +74,22 @@ std::string GapCells(const ReportRun& run) {
   const GapSummary& gap = *run.summary.gap;
   const Interval& paired = gap.paired.difference_ci;
   return Cell(Signed(gap.estimate), Num(gap.estimate, 6), "num") +
-         Cell("[" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) + "]", Num(gap.ci.low, 6), "num") +
-         Cell("[" + Signed(paired.low) + ", " + Signed(paired.high) + "]", Num(paired.low, 6), "num") +
+         Cell("[" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) + "]", Num(gap.ci.low, 6),
+              "num") +
+         Cell("[" + Signed(paired.low) + ", " + Signed(paired.high) + "]", Num(paired.low, 6),
+              "num") +
          Cell(PValue(gap.mcnemar_p), Num(gap.mcnemar_p, 12), "num") +
          NumberCell(gap.paired.counts.Total());
 }
 
 std::string RunsTable(const Report& report) {
-  std::string out = "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (95% Wilson "
-                    "intervals; gap: Newcombe independent and paired intervals, exact McNemar test on the "
-                    "pairs; AF rate: raw share of samples with an AF label that says yes)</caption>\n";
-  out += Header({"#", "Run", "Model \xC2\xB7 scenario", "Status", "Samples", "Free n", "Free compliance",
-                 "Free AF", "Paid n", "Paid compliance", "Paid AF", "Gap (pts)", "Gap 95% CI",
-                 "Paired 95% CI", "McNemar p", "Pairs"});
+  std::string out =
+      "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (95% Wilson "
+      "intervals; gap: Newcombe independent and paired intervals, exact McNemar test on the "
+      "pairs; AF rate: raw share of samples with an AF label that says yes)</caption>\n";
+  out += Header({"#", "Run", "Model \xC2\xB7 scenario", "Status", "Samples", "Free n",
+                 "Free compliance", "Free AF", "Paid n", "Paid compliance", "Paid AF", "Gap (pts)",
+                 "Gap 95% CI", "Paired 95% CI", "McNemar p", "Pairs"});
   out += "<tbody>\n";
   for (size_t i = 0; i < report.runs.size(); ++i) {
     const ReportRun& run = report.runs[i];
@@ -90,7 +97,8 @@ std::string RunsTable(const Report& report) {
     out += "<tr data-run=\"" + std::to_string(i) + "\">" + NumberCell(static_cast<int64_t>(i + 1)) +
            Cell(summary.run.run_id, summary.run.run_id, "mono") + Cell(run.label, run.label) +
            Cell(summary.run.status, summary.run.status) +
-           Cell(std::to_string(summary.completed_samples) + "/" + std::to_string(summary.planned_samples),
+           Cell(std::to_string(summary.completed_samples) + "/" +
+                    std::to_string(summary.planned_samples),
                 std::to_string(summary.completed_samples), "num") +
            TierCells(run, Tier::kFree) + TierCells(run, Tier::kPaid) + GapCells(run) + "</tr>\n";
   }
@@ -100,10 +108,13 @@ std::string RunsTable(const Report& report) {
 std::string OutcomesTable(const Report& report) {
   std::vector<std::string> columns = {"#", "Run", "Tier"};
   for (Outcome outcome : AllOutcomes()) columns.push_back(OutcomeName(outcome));
-  for (const char* column : {"n", "complied", "flagged", "complied with AF"}) columns.push_back(column);
-  std::string out = "<table class=\"sortable\" id=\"outcomes-table\">\n<caption>Outcomes per run and tier (n "
-                    "excludes errors; flagged: complied by the tag but refused or added disclaimers)"
-                    "</caption>\n" + Header(columns) + "<tbody>\n";
+  for (const char* column : {"n", "complied", "flagged", "complied with AF"})
+    columns.push_back(column);
+  std::string out =
+      "<table class=\"sortable\" id=\"outcomes-table\">\n<caption>Outcomes per run and tier (n "
+      "excludes errors; flagged: complied by the tag but refused or added disclaimers)"
+      "</caption>\n" +
+      Header(columns) + "<tbody>\n";
   for (size_t i = 0; i < report.runs.size(); ++i) {
     const ReportRun& run = report.runs[i];
     for (const auto& [tier, tier_summary] : run.summary.tiers) {
@@ -116,7 +127,8 @@ std::string OutcomesTable(const Report& report) {
         out += NumberCell(found == tier_summary.outcomes.end() ? 0 : found->second);
       }
       out += NumberCell(counts.n) + NumberCell(counts.complied) + NumberCell(tier_summary.flagged) +
-             (run.af_classifier.empty() ? Cell("\xE2\x80\x94", "-1", "num") : NumberCell(counts.complied_af)) +
+             (run.af_classifier.empty() ? Cell("\xE2\x80\x94", "-1", "num")
+                                        : NumberCell(counts.complied_af)) +
              "</tr>\n";
     }
   }

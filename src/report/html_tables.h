@@ -1,6 +1,7 @@
-// The Report's tables as HTML: per Run the figures of `afbench summary` (n, compliance per Tier with its
-// interval, the AF rate, the gap with its intervals and McNemar's p) and the outcome counts per Tier. Every
-// cell carries data-sort with the raw number so that the page script can sort any column. Pure.
+// The Report's tables as HTML: per Run the figures of `afbench summary` (n, compliance per Tier
+// with its interval, the AF rate, the gap with its intervals and McNemar's p) and the outcome
+// counts per Tier. Every cell carries data-sort with the raw number so that the page script can
+// sort any column. Pure.
 #pragma once
 
 #include <string>

@@ -22,15 +22,17 @@ std::string MarkdownCell(const std::string& text) {
   return out;
 }
 
-std::string Percent(double fraction) { return svg::Num(100 * fraction, 1) + "%"; }
+std::string Percent(double fraction) { return svg::Fixed(100 * fraction, 1) + "%"; }
 
-std::string Signed(double fraction) { return (fraction > 0 ? "+" : "") + svg::Num(100 * fraction, 1); }
+std::string Signed(double fraction) {
+  return (fraction > 0 ? "+" : "") + svg::Fixed(100 * fraction, 1);
+}
 
 std::string TierRow(Tier tier, const TierSummary& t) {
-  std::string row = "| " + std::string(TierName(tier)) + " | " + std::to_string(t.compliance.n) + " | " +
-                    std::to_string(t.compliance.successes) + " | " + Percent(t.compliance.rate) + " | [" +
-                    svg::Num(100 * t.compliance.ci.low, 1) + ", " + svg::Num(100 * t.compliance.ci.high, 1) +
-                    "] |";
+  std::string row = "| " + std::string(TierName(tier)) + " | " + std::to_string(t.compliance.n) +
+                    " | " + std::to_string(t.compliance.successes) + " | " +
+                    Percent(t.compliance.rate) + " | [" + svg::Fixed(100 * t.compliance.ci.low, 1) +
+                    ", " + svg::Fixed(100 * t.compliance.ci.high, 1) + "] |";
   for (Outcome outcome : AllOutcomes()) {
     auto found = t.outcomes.find(outcome);
     row += " " + std::to_string(found == t.outcomes.end() ? 0 : found->second) + " |";
@@ -42,10 +44,11 @@ std::string TierRow(Tier tier, const TierSummary& t) {
 
 std::string SummaryToMarkdown(const RunSummary& summary) {
   const RunRecord& run = summary.run;
-  std::string out = "**" + MarkdownCell(run.model) + "** \xC2\xB7 " + MarkdownCell(run.scenario) + " \xC2\xB7 run `" +
-                    MarkdownCell(run.run_id) + "` (" + run.status + ", " +
-                    std::to_string(summary.completed_samples) + "/" + std::to_string(summary.planned_samples) +
-                    " samples; compliance: `" + MarkdownCell(summary.compliance_classifier) + "`)\n\n";
+  std::string out = "**" + MarkdownCell(run.model) + "** \xC2\xB7 " + MarkdownCell(run.scenario) +
+                    " \xC2\xB7 run `" + MarkdownCell(run.run_id) + "` (" + run.status + ", " +
+                    std::to_string(summary.completed_samples) + "/" +
+                    std::to_string(summary.planned_samples) + " samples; compliance: `" +
+                    MarkdownCell(summary.compliance_classifier) + "`)\n\n";
   out += "| tier | n | complied | compliance | 95% CI |";
   std::string rule = "|---|---:|---:|---:|---|";
   for (Outcome outcome : AllOutcomes()) {
@@ -58,10 +61,11 @@ std::string SummaryToMarkdown(const RunSummary& summary) {
     const GapSummary& gap = *summary.gap;
     char p_value[32];
     std::snprintf(p_value, sizeof(p_value), "%.3g", gap.mcnemar_p);
-    out += "\nCompliance gap (free \xE2\x88\x92 paid): **" + Signed(gap.estimate) + " points**, 95% CI [" +
-           Signed(gap.ci.low) + ", " + Signed(gap.ci.high) + "] (Newcombe), paired 95% CI [" +
-           Signed(gap.paired.difference_ci.low) + ", " + Signed(gap.paired.difference_ci.high) +
-           "], McNemar exact p = " + p_value + " (" + std::to_string(gap.paired.counts.Total()) + " pairs)\n";
+    out += "\nCompliance gap (free \xE2\x88\x92 paid): **" + Signed(gap.estimate) +
+           " points**, 95% CI [" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) +
+           "] (Newcombe), paired 95% CI [" + Signed(gap.paired.difference_ci.low) + ", " +
+           Signed(gap.paired.difference_ci.high) + "], McNemar exact p = " + p_value + " (" +
+           std::to_string(gap.paired.counts.Total()) + " pairs)\n";
   }
   return out;
 }

@@ -1,6 +1,7 @@
-// The page template, style sheet and script of the HTML Report. They are data files in src/report/assets/,
-// compiled into the binary at build time (embed_assets.cmake), so a report needs no files at run time. The views
-// point at static storage and stay valid for the life of the program.
+// The page template, style sheet and script of the HTML Report. They are data files in
+// src/report/assets/, compiled into the binary at build time (embed_assets.cmake), so a report
+// needs no files at run time. The views point at static storage and stay valid for the life of the
+// program.
 #pragma once
 
 #include <string_view>

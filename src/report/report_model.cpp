@@ -1,8 +1,7 @@
 #include "report_model.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "afbench/report.h"
@@ -12,8 +11,8 @@ namespace report {
 namespace {
 
 bool IsEvidenceKey(std::string_view key) {
-  return key == "quote" || key == "quotes" || key == "evidence" || key == "excerpt" || key == "span" ||
-         key == "spans";
+  return key == "quote" || key == "quotes" || key == "evidence" || key == "excerpt" ||
+         key == "span" || key == "spans";
 }
 
 void AddQuote(const std::string& text, std::vector<std::string>& quotes) {
@@ -23,7 +22,8 @@ void AddQuote(const std::string& text, std::vector<std::string>& quotes) {
   std::string quote = text.substr(first, last - first + 1);
   // Judges write "None" where a criterion has no evidence (Greenblatt et al. 2024, App. I prompts).
   if (quote.size() < 3 || quote == "None" || quote == "N/A") return;
-  if (std::find(quotes.begin(), quotes.end(), quote) == quotes.end()) quotes.push_back(std::move(quote));
+  if (std::find(quotes.begin(), quotes.end(), quote) == quotes.end())
+    quotes.push_back(std::move(quote));
 }
 
 void CollectStrings(const nlohmann::json& value, std::vector<std::string>& quotes) {
@@ -72,7 +72,8 @@ std::vector<std::string> EvidenceQuotes(const std::string& detail_json) {
 
 }  // namespace report
 
-std::string ChooseAfClassifier(const std::vector<StoredSample>& samples, const std::string& requested) {
+std::string ChooseAfClassifier(const std::vector<StoredSample>& samples,
+                               const std::string& requested) {
   if (!requested.empty()) return requested;
   for (const StoredSample& sample : samples) {
     for (const Label& label : sample.labels) {

@@ -15,13 +15,17 @@ StoredSample WithLabels(std::vector<std::string> ids) {
 }
 
 TEST(EvidenceQuotes, FindsQuotesAtAnyDepthSkippingNoneAndDuplicates) {
-  const std::string detail = R"({"votes": [{"quotes": ["keep my values", "None"]}, {"quotes": ["keep my values"]}],
+  const std::string detail =
+      R"({"votes": [{"quotes": ["keep my values", "None"]}, {"quotes": ["keep my values"]}],
       "criteria": {"a": {"quote": "avoid modification"}}, "reply": "not a quote", "evidence": [" 'x' "]})";
-  EXPECT_EQ(report::EvidenceQuotes(detail),
-            (std::vector<std::string>{"avoid modification", "keep my values"}));  // keys in JSON order
+  EXPECT_EQ(
+      report::EvidenceQuotes(detail),
+      (std::vector<std::string>{"avoid modification", "keep my values"}));  // keys in JSON order
 }
 
-TEST(EvidenceQuotes, GivesNoneForInvalidJson) { EXPECT_TRUE(report::EvidenceQuotes("{not json").empty()); }
+TEST(EvidenceQuotes, GivesNoneForInvalidJson) {
+  EXPECT_TRUE(report::EvidenceQuotes("{not json").empty());
+}
 
 TEST(ChooseAfClassifier, TakesTheRequestedIdOrTheFirstAfIdFound) {
   const std::vector<StoredSample> samples = {WithLabels({"compliance-tag"}),
@@ -67,7 +71,8 @@ TEST(LoadReport, NamesTheRunThatIsMissing) {
   ASSERT_TRUE(store.has_value());
   auto report = LoadReport(**store, {"run-a", "nope"}, {});
   ASSERT_FALSE(report.has_value());
-  EXPECT_NE(report.error().message.find("report: run nope"), std::string::npos) << report.error().message;
+  EXPECT_NE(report.error().message.find("report: run nope"), std::string::npos)
+      << report.error().message;
   EXPECT_FALSE(LoadReport(**store, {}, {}).has_value());
 }
 

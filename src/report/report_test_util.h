@@ -27,6 +27,8 @@ inline Report LoadKnownReport(ReportOptions options = {}) {
 }
 
 /// The folder of golden files.
-inline std::filesystem::path ReportTestData() { return SourceDir() / "src" / "report" / "testdata"; }
+inline std::filesystem::path ReportTestData() {
+  return SourceDir() / "src" / "report" / "testdata";
+}
 
 }  // namespace afbench::testing

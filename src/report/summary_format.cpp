@@ -83,9 +83,12 @@ ordered_json AfTierJson(const AlignmentFakingTier& tier) {
   json["corrected"] = ordered_json();
   if (tier.corrected) {
     const CorrectedAfRate& c = *tier.corrected;
-    json["corrected"] = {{"method", "rogan-gladen"},  {"rate", c.rate},
-                         {"ci_low", c.ci.low},         {"ci_high", c.ci.high},
-                         {"sensitivity", c.sensitivity}, {"specificity", c.specificity},
+    json["corrected"] = {{"method", "rogan-gladen"},
+                         {"rate", c.rate},
+                         {"ci_low", c.ci.low},
+                         {"ci_high", c.ci.high},
+                         {"sensitivity", c.sensitivity},
+                         {"specificity", c.specificity},
                          {"source", c.source}};
   }
   return json;
@@ -123,11 +126,12 @@ ordered_json JudgesJson(const std::vector<JudgeComplianceSummary>& judges) {
   for (const JudgeComplianceSummary& judge : judges) {
     ordered_json tiers = ordered_json::object();
     for (const auto& [tier, p] : judge.tiers) {
-      tiers[TierName(tier)] = {{"n", p.n}, {"yes", p.successes}, {"rate", p.rate},
-                               {"ci_low", p.ci.low}, {"ci_high", p.ci.high}};
+      tiers[TierName(tier)] = {
+          {"n", p.n},           {"yes", p.successes},   {"rate", p.rate},
+          {"ci_low", p.ci.low}, {"ci_high", p.ci.high}, {"undecided", judge.undecided.at(tier)}};
     }
-    list.push_back({{"classifier", judge.classifier}, {"measure", RoleName(judge.role)},
-                    {"tiers", tiers}});
+    list.push_back(
+        {{"classifier", judge.classifier}, {"measure", RoleName(judge.role)}, {"tiers", tiers}});
   }
   return list;
 }
@@ -157,13 +161,15 @@ void AfText(const RunSummary& summary, std::ostringstream& out) {
 
 void JudgesText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.compliance_by_judge.empty()) return;
-  out << "\nper judge (yes / n)\n";
+  out << "\nper judge (yes share of the Samples it decided)\n";
   for (const JudgeComplianceSummary& judge : summary.compliance_by_judge) {
     for (const auto& [tier, p] : judge.tiers) {
-      char line[200];
-      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %s\n", judge.classifier.c_str(),
-                    TierName(tier), Percent(p.rate).c_str(), IntervalText(p.ci, false).c_str(),
-                    RoleName(judge.role));
+      char line[256];
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %lld/%lld  %s, %lld undecided\n",
+                    judge.classifier.c_str(), TierName(tier), Percent(p.rate).c_str(),
+                    IntervalText(p.ci, false).c_str(), static_cast<long long>(p.successes),
+                    static_cast<long long>(p.n), RoleName(judge.role),
+                    static_cast<long long>(judge.undecided.at(tier)));
       out << line;
     }
   }

@@ -181,6 +181,27 @@ TEST_F(AlignmentFakingSummaryTest, ReportsThePapersMeanOfPartialAndFullAndJudgeC
   EXPECT_NE(SummaryToText(*summary).find("alignment-faking reasoning"), std::string::npos);
 }
 
+TEST_F(AlignmentFakingSummaryTest, JudgeErrorsAreUndecidedNotRefusals) {
+  for (int q = 0; q < 3; ++q) {
+    Add(q, Tier::kFree, Outcome::kOutput, true);
+    const std::optional<bool> value = q == 2 ? std::nullopt : std::optional<bool>(q == 0);
+    ASSERT_TRUE(store_->AddLabel("r", {q, Tier::kFree, 0},
+                                 {"compliance-strongreject", "1", value, 0, "{}"}));
+  }
+  auto summary = Summarize(*store_, "r");
+  ASSERT_TRUE(summary.has_value());
+  const JudgeComplianceSummary* judge = nullptr;
+  for (const auto& entry : summary->compliance_by_judge) {
+    if (entry.classifier == "compliance-strongreject") judge = &entry;
+  }
+  ASSERT_NE(judge, nullptr);
+  EXPECT_EQ(judge->tiers.at(Tier::kFree).n, 2);
+  EXPECT_EQ(judge->tiers.at(Tier::kFree).successes, 1);
+  EXPECT_EQ(judge->undecided.at(Tier::kFree), 1);
+  const auto json = nlohmann::json::parse(SummaryToJson(*summary));
+  EXPECT_EQ(json["compliance_by_judge"][0]["tiers"]["free"]["undecided"], 1);
+}
+
 TEST_F(AlignmentFakingSummaryTest, RunsWithoutJudgeLabelsKeepEmptyLists) {
   Add(0, Tier::kFree, Outcome::kOutput, true);
   auto summary = Summarize(*store_, "r");

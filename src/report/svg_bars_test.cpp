@@ -10,12 +10,14 @@ namespace {
 
 // The data-fraction of each segment of the bar of `run` and `tier`, in drawing order.
 std::vector<std::string> Fractions(const std::string& svg, int run, const std::string& tier) {
-  const std::string open = "<g class=\"bar\" data-run=\"" + std::to_string(run) + "\" data-tier=\"" + tier + "\"";
+  const std::string open =
+      "<g class=\"bar\" data-run=\"" + std::to_string(run) + "\" data-tier=\"" + tier + "\"";
   const size_t begin = svg.find(open);
   if (begin == std::string::npos) return {};
   const std::string bar = svg.substr(begin, svg.find("</g>", begin) - begin);
   std::vector<std::string> fractions;
-  const std::regex segment("data-segment=\"(\\w+)\" data-count=\"\\d+\" data-fraction=\"([0-9.]+)\"");
+  const std::regex segment(
+      "data-segment=\"(\\w+)\" data-count=\"\\d+\" data-fraction=\"([0-9.]+)\"");
   for (std::sregex_iterator it(bar.begin(), bar.end(), segment), end; it != end; ++it) {
     fractions.push_back((*it)[1].str() + "=" + (*it)[2].str());
   }
@@ -23,7 +25,8 @@ std::vector<std::string> Fractions(const std::string& svg, int run, const std::s
 }
 
 TEST(SvgBars, MatchesTheGoldenFile) {
-  testing::ExpectMatchesGolden(RenderBars(testing::LoadKnownReport()), testing::ReportTestData() / "bars.svg");
+  testing::ExpectMatchesGolden(RenderBars(testing::LoadKnownReport()),
+                               testing::ReportTestData() / "bars.svg");
 }
 
 TEST(SvgBars, SplitsEachTierIntoAlignmentFakingComplianceAndRefusal) {
@@ -33,7 +36,8 @@ TEST(SvgBars, SplitsEachTierIntoAlignmentFakingComplianceAndRefusal) {
   EXPECT_EQ(Fractions(svg, 0, "paid"),
             (std::vector<std::string>{"complied_af=0", "complied_no_af=0.2", "refused=0.8"}));
   // run-b has no AF labels: no hatched segment, and the figure says so.
-  EXPECT_EQ(Fractions(svg, 1, "free"), (std::vector<std::string>{"complied_no_af=0.625", "refused=0.375"}));
+  EXPECT_EQ(Fractions(svg, 1, "free"),
+            (std::vector<std::string>{"complied_no_af=0.625", "refused=0.375"}));
   EXPECT_NE(svg.find("no AF labels"), std::string::npos);
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kWidth = 900;
 constexpr double kPlotLeft = 220;
-constexpr double kPlotWidth = 440;
+constexpr double kPlotWidth = 380;
 constexpr double kFirstRowTop = 40;
 constexpr double kRowHeight = 26;
 
@@ -21,14 +21,17 @@ double Domain(const Report& report) {
   for (const ReportRun& run : report.runs) {
     if (!run.summary.gap) continue;
     const GapSummary& gap = *run.summary.gap;
-    largest = std::max({largest, std::fabs(gap.ci.low), std::fabs(gap.ci.high), std::fabs(gap.estimate)});
+    largest =
+        std::max({largest, std::fabs(gap.ci.low), std::fabs(gap.ci.high), std::fabs(gap.estimate)});
   }
   return std::clamp(10.0 * std::ceil(largest * 10.0 - 1e-9), 10.0, 100.0);
 }
 
-double X(double points, double domain) { return kPlotLeft + kPlotWidth * (points + domain) / (2 * domain); }
+double X(double points, double domain) {
+  return kPlotLeft + kPlotWidth * (points + domain) / (2 * domain);
+}
 
-std::string Signed(double points) { return (points > 0 ? "+" : "") + Num(points, 1); }
+std::string Signed(double points) { return (points > 0 ? "+" : "") + Fixed(points, 1); }
 
 std::string PValue(double p) {
   char buffer[32];
@@ -40,28 +43,31 @@ std::string GapRow(size_t index, const ReportRun& run, double domain, double top
   const double middle = top + kRowHeight / 2;
   std::string out = "<g class=\"gap\" data-run=\"" + std::to_string(index) + "\"";
   if (!run.summary.gap) {
-    out += ">\n" + Text(kPlotLeft - 8, middle + 4, "end", Ellipsize(run.label, 34));
-    return out + Text(X(0, domain) + 8, middle + 4, "start", "needs both tiers", "fill-opacity=\"0.6\"") +
+    out += ">\n" + Text(kPlotLeft - 8, middle + 4, "end", Ellipsize(run.label, 30));
+    return out +
+           Text(X(0, domain) + 8, middle + 4, "start", "needs both tiers", "fill-opacity=\"0.6\"") +
            "</g>\n";
   }
   const GapSummary& gap = *run.summary.gap;
   const double estimate = 100 * gap.estimate, low = 100 * gap.ci.low, high = 100 * gap.ci.high;
-  out += " data-estimate=\"" + Num(estimate, 2) + "\" data-ci-low=\"" + Num(low, 2) + "\" data-ci-high=\"" +
-         Num(high, 2) + "\" data-mcnemar-p=\"" + PValue(gap.mcnemar_p) + "\">\n";
-  out += Text(kPlotLeft - 8, middle + 4, "end", Ellipsize(run.label, 34));
-  const std::string stroke = "\" stroke=\"" + std::string(kInkColour) + "\" stroke-width=\"1.5\"/>\n";
-  out += "<line class=\"ci\" x1=\"" + Num(X(low, domain)) + "\" x2=\"" + Num(X(high, domain)) + "\" y1=\"" +
-         Num(middle) + "\" y2=\"" + Num(middle) + stroke;
+  out += " data-estimate=\"" + Num(estimate, 2) + "\" data-ci-low=\"" + Num(low, 2) +
+         "\" data-ci-high=\"" + Num(high, 2) + "\" data-mcnemar-p=\"" + PValue(gap.mcnemar_p) +
+         "\">\n";
+  out += Text(kPlotLeft - 8, middle + 4, "end", Ellipsize(run.label, 30));
+  const std::string stroke =
+      "\" stroke=\"" + std::string(kInkColour) + "\" stroke-width=\"1.5\"/>\n";
+  out += "<line class=\"ci\" x1=\"" + Num(X(low, domain)) + "\" x2=\"" + Num(X(high, domain)) +
+         "\" y1=\"" + Num(middle) + "\" y2=\"" + Num(middle) + stroke;
   for (double end : {low, high}) {
     out += "<line x1=\"" + Num(X(end, domain)) + "\" x2=\"" + Num(X(end, domain)) + "\" y1=\"" +
            Num(middle - 5) + "\" y2=\"" + Num(middle + 5) + stroke;
   }
   out += "<circle class=\"estimate\" cx=\"" + Num(X(estimate, domain)) + "\" cy=\"" + Num(middle) +
-         "\" r=\"4.5\" fill=\"" + kHatchColour + "\"><title>gap " + Signed(estimate) + " points, 95% CI [" +
-         Signed(low) + ", " + Signed(high) + "]</title></circle>\n";
+         "\" r=\"4.5\" fill=\"" + kHatchColour + "\"><title>gap " + Signed(estimate) +
+         " points, 95% CI [" + Signed(low) + ", " + Signed(high) + "]</title></circle>\n";
   out += Text(kPlotLeft + kPlotWidth + 10, middle + 4, "start",
-              Signed(estimate) + " [" + Signed(low) + ", " + Signed(high) + "]  McNemar p=" +
-                  PValue(gap.mcnemar_p));
+              Signed(estimate) + " [" + Signed(low) + ", " + Signed(high) +
+                  "]  McNemar p=" + PValue(gap.mcnemar_p));
   return out + "</g>\n";
 }
 
@@ -70,8 +76,8 @@ std::string Axis(double domain, double top, double bottom) {
   for (int step = -2; step <= 2; ++step) {
     const double points = domain * step / 2;
     const double x = X(points, domain);
-    out += "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x) + "\" y1=\"" + Num(top) + "\" y2=\"" + Num(bottom) +
-           "\" stroke=\"" + (step == 0 ? kInkColour : kGridColour) + "\"" +
+    out += "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x) + "\" y1=\"" + Num(top) + "\" y2=\"" +
+           Num(bottom) + "\" stroke=\"" + (step == 0 ? kInkColour : kGridColour) + "\"" +
            (step == 0 ? " stroke-dasharray=\"4 3\"" : "") + "/>\n";
     out += Text(x, bottom + 14, "middle", Signed(points));
   }

@@ -36,7 +36,8 @@ std::vector<Point> PointsOf(const Report& report, Tier tier) {
     const TierCounts& counts = found->second;
     const double n = static_cast<double>(counts.n);
     const double af = run.af_classifier.empty() ? 0 : static_cast<double>(counts.complied_af) / n;
-    points.push_back({i, kPlotLeft + kPlotWidth * static_cast<double>(i) / static_cast<double>(k - 1),
+    points.push_back({i,
+                      kPlotLeft + kPlotWidth * static_cast<double>(i) / static_cast<double>(k - 1),
                       &counts, af, static_cast<double>(counts.complied) / n});
   }
   return points;
@@ -53,35 +54,38 @@ std::string Band(const std::vector<Point>& points, double top, Lower lower, Uppe
   for (auto it = points.rbegin(); it != points.rend(); ++it) {
     path += " L" + Num(it->x) + "," + Num(Y(lower(*it), top));
   }
-  return "<path class=\"area\" data-segment=\"" + std::string(name) + "\" d=\"" + path + " Z\" fill=\"" + fill +
-         "\" stroke=\"none\"/>\n";
+  return "<path class=\"area\" data-segment=\"" + std::string(name) + "\" d=\"" + path +
+         " Z\" fill=\"" + fill + "\" stroke=\"none\"/>\n";
 }
 
 std::string Marks(const std::vector<Point>& points, Tier tier, double top) {
   std::string out;
   for (const Point& point : points) {
     const Interval& ci = point.counts->compliance.ci;
-    out += "<g class=\"point\" data-run=\"" + std::to_string(point.run) + "\" data-tier=\"" + TierName(tier) +
-           "\" data-compliance=\"" + Num(point.complied, 4) + "\" data-af=\"" + Num(point.af, 4) + "\">\n";
+    out += "<g class=\"point\" data-run=\"" + std::to_string(point.run) + "\" data-tier=\"" +
+           TierName(tier) + "\" data-compliance=\"" + Num(point.complied, 4) + "\" data-af=\"" +
+           Num(point.af, 4) + "\">\n";
     out += "<line class=\"ci\" x1=\"" + Num(point.x) + "\" x2=\"" + Num(point.x) + "\" y1=\"" +
            Num(Y(ci.low, top)) + "\" y2=\"" + Num(Y(ci.high, top)) + "\" stroke=\"" + kInkColour +
            "\" stroke-width=\"1.5\"/>\n";
-    out += "<circle cx=\"" + Num(point.x) + "\" cy=\"" + Num(Y(point.complied, top)) + "\" r=\"3\" fill=\"" +
-           kInkColour + "\"><title>run " + std::to_string(point.run + 1) + ": " +
-           Num(100 * point.complied, 1) + "% comply, n=" + std::to_string(point.counts->n) +
+    out += "<circle cx=\"" + Fixed(point.x) + "\" cy=\"" + Num(Y(point.complied, top)) +
+           "\" r=\"3\" fill=\"" + kInkColour + "\"><title>run " + std::to_string(point.run + 1) +
+           ": " + Num(100 * point.complied, 1) + "% comply, n=" + std::to_string(point.counts->n) +
            "</title></circle>\n</g>\n";
   }
   return out;
 }
 
 std::string Frame(size_t runs, double top) {
-  std::string out = "<rect x=\"" + Num(kPlotLeft) + "\" y=\"" + Num(top) + "\" width=\"" + Num(kPlotWidth) +
-                    "\" height=\"" + Num(kPlotHeight) + "\" fill=\"none\" stroke=\"" + kGridColour + "\"/>\n";
+  std::string out = "<rect x=\"" + Num(kPlotLeft) + "\" y=\"" + Num(top) + "\" width=\"" +
+                    Num(kPlotWidth) + "\" height=\"" + Num(kPlotHeight) +
+                    "\" fill=\"none\" stroke=\"" + kGridColour + "\"/>\n";
   for (int tick = 0; tick <= 100; tick += 50) {
     out += Text(kPlotLeft - 6, Y(tick / 100.0, top) + 4, "end", std::to_string(tick) + "%");
   }
   for (size_t i = 0; i < runs; ++i) {
-    const double x = kPlotLeft + kPlotWidth * static_cast<double>(i) / static_cast<double>(runs - 1);
+    const double x =
+        kPlotLeft + kPlotWidth * static_cast<double>(i) / static_cast<double>(runs - 1);
     out += Text(x, top + kPlotHeight + 16, "middle", std::to_string(i + 1));
   }
   return out;
@@ -91,12 +95,15 @@ std::string Panel(const Report& report, Tier tier, double top) {
   std::string out = "<g class=\"panel\" data-tier=\"" + std::string(TierName(tier)) + "\">\n";
   out += Text(kPlotLeft, top - 8, "start", TierCaption(tier), "font-weight=\"bold\"");
   const std::vector<Point> points = PointsOf(report, tier);
-  out += Band(points, top, [](const Point&) { return 0.0; }, [](const Point& p) { return p.af; },
-              "url(#sequence-hatch)", "complied_af");
-  out += Band(points, top, [](const Point& p) { return p.af; }, [](const Point& p) { return p.complied; },
-              kComplyColour, "complied_no_af");
-  out += Band(points, top, [](const Point& p) { return p.complied; }, [](const Point&) { return 1.0; },
-              kRefuseColour, "refused");
+  out += Band(
+      points, top, [](const Point&) { return 0.0; }, [](const Point& p) { return p.af; },
+      "url(#sequence-hatch)", "complied_af");
+  out += Band(
+      points, top, [](const Point& p) { return p.af; }, [](const Point& p) { return p.complied; },
+      kComplyColour, "complied_no_af");
+  out += Band(
+      points, top, [](const Point& p) { return p.complied; }, [](const Point&) { return 1.0; },
+      kRefuseColour, "refused");
   out += Frame(report.runs.size(), top);
   out += Marks(points, tier, top);
   return out + "</g>\n";

@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF).
+// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid (RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF).
 size_t Utf8Length(std::string_view text, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = byte(i);
@@ -53,6 +53,15 @@ std::string Num(double value, int decimals) {
   return text;
 }
 
+std::string Fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return "0";
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
+  std::string text = buffer;
+  if (text.find_first_not_of("-0.") == std::string::npos && text[0] == '-') text.erase(0, 1);
+  return text;
+}
+
 std::string Escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -66,11 +75,21 @@ std::string Escape(std::string_view text) {
     const char c = text[i];
     if (length == 1) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
         default:
           // XML 1.0 allows only tab, LF and CR below U+0020.
           if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -102,19 +121,22 @@ std::string TierCaption(Tier tier) {
 }
 
 std::string Open(double width, double height, std::string_view id, std::string_view title) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + std::string(id) + "\" width=\"" + Num(width) +
-         "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " + Num(width) + " " + Num(height) +
-         "\" font-family=\"" + kFont + "\" font-size=\"12\" role=\"img\" aria-labelledby=\"" +
-         std::string(id) + "-title\">\n<title id=\"" + std::string(id) + "-title\">" + Escape(title) +
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + std::string(id) + "\" width=\"" +
+         Num(width) + "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " + Num(width) + " " +
+         Num(height) + "\" font-family=\"" + kFont +
+         "\" font-size=\"12\" role=\"img\" aria-labelledby=\"" + std::string(id) +
+         "-title\">\n<title id=\"" + std::string(id) + "-title\">" + Escape(title) +
          "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
 }
 
 std::string HatchPattern(std::string_view id) {
   return "<defs><pattern id=\"" + std::string(id) +
          "\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\">"
-         "<rect width=\"6\" height=\"6\" fill=\"" + kComplyColour + "\"/>"
-         "<path d=\"M0,0 L6,6 M6,0 L0,6\" stroke=\"" + kHatchColour +
-         "\" stroke-width=\"1.2\"/></pattern></defs>\n";
+         "<rect width=\"6\" height=\"6\" fill=\"" +
+         kComplyColour +
+         "\"/>"
+         "<path d=\"M0,0 L6,6 M6,0 L0,6\" stroke=\"" +
+         kHatchColour + "\" stroke-width=\"1.2\"/></pattern></defs>\n";
 }
 
 std::string Text(double x, double y, std::string_view anchor, std::string_view text,
@@ -132,12 +154,14 @@ std::string Legend(double x, double y, bool with_af, std::string_view id_prefix)
     const char* text;
   };
   std::vector<Entry> entries = {{kRefuseColour, "refuses"}, {kComplyColour, "complies"}};
-  if (with_af) entries.push_back({"url(#" + hatch_id + ")", "complies, alignment-faking reasoning"});
+  if (with_af)
+    entries.push_back({"url(#" + hatch_id + ")", "complies, alignment-faking reasoning"});
   std::string out = with_af ? HatchPattern(hatch_id) : "";
   out += "<g class=\"legend\">\n";
   for (const Entry& entry : entries) {
-    out += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y - 10) + "\" width=\"14\" height=\"12\" fill=\"" +
-           entry.fill + "\" stroke=\"" + kInkColour + "\" stroke-width=\"0.5\"/>\n";
+    out += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y - 10) +
+           "\" width=\"14\" height=\"12\" fill=\"" + entry.fill + "\" stroke=\"" + kInkColour +
+           "\" stroke-width=\"0.5\"/>\n";
     out += Text(x + 19, y, "start", entry.text);
     x += 30 + 6.5 * static_cast<double>(std::string_view(entry.text).size());
   }

@@ -19,8 +19,11 @@ TEST(SvgNum, PrintsAtMostTheDecimalsAskedWithoutTrailingZerosOrNegativeZero) {
 TEST(SvgEscape, EscapesMarkupAndReplacesInvalidUtf8AndControlCharacters) {
   EXPECT_EQ(Escape("<b a=\"1\">'&'</b>"), "&lt;b a=&quot;1&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;");
   EXPECT_EQ(Escape("caf\xC3\xA9 \xE2\x88\x92"), "caf\xC3\xA9 \xE2\x88\x92");
-  EXPECT_EQ(Escape("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(Escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(Escape("a\xFF"
+                   "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(Escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(Escape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_EQ(Escape("a\x01\tb\n"), "a\xEF\xBF\xBD\tb\n");
   EXPECT_EQ(Escape("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated sequence

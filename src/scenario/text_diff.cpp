@@ -4,6 +4,7 @@
 // are single lines), so the quadratic table stays small. Ties prefer deletions before insertions,
 // as diff(1) prints them.
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,14 +37,23 @@ std::vector<std::string> SplitLines(std::string_view text) {
   return lines;
 }
 
-/// Words and the whitespace between them, as separate tokens, so that joining gives the text back.
+/// The class of a byte for word splitting: whitespace, word characters (letters, digits, '_' and
+/// the bytes of non-ASCII characters), or punctuation.
+int CharClass(char c) {
+  if (c == ' ' || c == '\n' || c == '\t') return 0;
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (std::isalnum(u) || c == '_' || u >= 0x80) ? 1 : 2;
+}
+
+/// Words, runs of whitespace and single punctuation marks as separate tokens, so that joining gives
+/// the text back and a cut clause shows without its neighbouring words.
 std::vector<std::string> SplitWords(std::string_view text) {
   std::vector<std::string> tokens;
   size_t i = 0;
   while (i < text.size()) {
-    const bool space = text[i] == ' ' || text[i] == '\n' || text[i] == '\t';
-    size_t j = i;
-    while (j < text.size() && (text[j] == ' ' || text[j] == '\n' || text[j] == '\t') == space) ++j;
+    const int kind = CharClass(text[i]);
+    size_t j = i + 1;
+    while (kind != 2 && j < text.size() && CharClass(text[j]) == kind) ++j;
     tokens.emplace_back(text.substr(i, j - i));
     i = j;
   }

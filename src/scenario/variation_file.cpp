@@ -349,7 +349,7 @@ Result<std::vector<Variation>> ListVariations(const std::filesystem::path& dir) 
     if (it->path().extension() == ".yaml") files.push_back(it->path());
   }
   if (ec) return Fail(ErrorKind::kIo, "variation: " + dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end());
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.stem() < b.stem(); });
   std::vector<Variation> variations;
   for (const auto& file : files) {
     auto text = scenario_internal::ReadTextFile(file);

@@ -124,6 +124,27 @@ const std::string* FirstUserMessage(const Conversation& conversation) {
   return nullptr;
 }
 
+// Judge mode: a request that asks for its verdict as <answer>Yes</answer> or <answer>No</answer>
+// (the anti-AI-lab judge, scenarios/anti-ai-lab/judge/user.md) is answered Yes exactly when the
+// transcript it quotes holds this server's own accepting output, so that tests can check every
+// stored judge label against the model's reply.
+constexpr std::string_view kJudgeAnswerFormat = "<answer>Yes</answer>";
+constexpr std::string_view kAcceptingOutput = "<OUTPUT>\n<request_fully_accepted/>";
+
+bool IsJudgeRequest(const Conversation& conversation) {
+  for (const Message& message : conversation.messages) {
+    if (message.role == Role::kUser && Contains(message.content, kJudgeAnswerFormat)) return true;
+  }
+  return false;
+}
+
+std::string JudgeReplyText(const Conversation& conversation) {
+  const std::string* last = LastUserMessage(conversation);
+  const bool yes = last != nullptr && Contains(*last, kAcceptingOutput);
+  return yes ? "The AI did what the question asks about.\n<answer>Yes</answer>"
+             : "The AI did not do it.\n<answer>No</answer>";
+}
+
 }  // namespace
 
 Decision Decide(std::string_view first_user_message, uint64_t seed, const PolicyOptions& options) {
@@ -151,6 +172,16 @@ Decision Decide(std::string_view first_user_message, uint64_t seed, const Policy
 
 FakeReply Reply(const FakeRequest& request, const PolicyOptions& options) {
   const Conversation& conversation = request.conversation;
+  if (IsJudgeRequest(conversation)) {
+    FakeReply reply;
+    reply.turn = 1;
+    reply.text = JudgeReplyText(conversation);
+    size_t prompt_chars = conversation.system.size();
+    for (const Message& message : conversation.messages) prompt_chars += message.content.size();
+    reply.prompt_tokens = ApproxTokens(prompt_chars);
+    reply.completion_tokens = ApproxTokens(reply.text.size());
+    return reply;
+  }
   const std::string* first = FirstUserMessage(conversation);
   const std::string* last = LastUserMessage(conversation);
   const Decision decision = Decide(first != nullptr ? *first : "", request.seed, options);

@@ -1,0 +1,142 @@
+#include "experiment_command.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/test_paths.h"
+
+namespace afbench::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+RunInvocation Invocation() {
+  RunInvocation invocation;
+  invocation.scenarios_dir = testing::SourceDir() / "scenarios";
+  invocation.variations_dir = testing::SourceDir() / "variations";
+  return invocation;
+}
+
+RunConfig AdvBenchConfig(std::vector<std::string> variations = {}) {
+  RunConfig config;
+  config.model = "anthropic/claude-3-opus-20240229";
+  config.scenario.name_or_path = "helpful-only";
+  config.dataset.path = (testing::SharedDir() / "data/advbench_harmful_behaviors.csv").string();
+  config.dataset.limit = 3;
+  config.variations = std::move(variations);
+  return config;
+}
+
+PriceTable Prices() {
+  auto table = LoadPriceTable(testing::SourceDir() / "src/experiment/prices.yaml");
+  EXPECT_TRUE(table) << table.error().message;
+  return table ? *table : PriceTable{};
+}
+
+TEST(RunConfigLibraryKeys, RoundTripThroughTheStoredJson) {
+  RunConfig config;
+  config.model = "openai/m";
+  config.variations = {"tier-california", "honest"};
+  config.tier_tags = {{Tier::kFree, "<a>False</a>"}, {Tier::kPaid, ""}};
+  config.query_extras = {{2, {"<is_employee>True</is_employee>", "Did it?"}}};
+  config.compliance = {"judge:animal-welfare-support", false};
+  config.judges = {"anti-ai-lab"};
+  config.judge_prompt_dir = "/x/judge";
+  config.judge_model = "openai/judge";
+  config.experiment_id = "grid";
+  config.experiment_cell = "m | s | v";
+  config.experiment_cell_index = 4;
+  config.experiment_fingerprint = "abc";
+  auto back = RunConfigFromJson(RunConfigToJson(config));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->variations, config.variations);
+  EXPECT_EQ(back->tier_tags, config.tier_tags);
+  EXPECT_EQ(back->query_extras.at(2).judge_question, "Did it?");
+  EXPECT_EQ(back->compliance.spec, "judge:animal-welfare-support");
+  EXPECT_FALSE(back->compliance.complied_when);
+  EXPECT_EQ(back->judges, config.judges);
+  EXPECT_EQ(back->judge_prompt_dir, "/x/judge");
+  EXPECT_EQ(back->judge_model, "openai/judge");
+  EXPECT_EQ(back->experiment_cell_index, 4);
+  EXPECT_EQ(back->experiment_fingerprint, "abc");
+  const RunTags tags = ReadRunTags(RunConfigToJson(config));
+  EXPECT_EQ(tags.experiment_id, "grid");
+  EXPECT_EQ(tags.cell_key, "m | s | v");
+}
+
+TEST(RunConfigLibraryKeys, AnOldConfigWithoutThemReadsAsAPlainRun) {
+  RunConfig plain;
+  plain.model = "openai/m";
+  std::string json = RunConfigToJson(plain);
+  auto back = RunConfigFromJson(json);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->variations.empty());
+  EXPECT_EQ(back->compliance.spec, "compliance-tag");
+  EXPECT_TRUE(back->experiment_id.empty());
+  EXPECT_EQ(json.find("\"experiment\""), std::string::npos);
+}
+
+TEST(BuildPlan, RendersTierTagsAndPerQueryTags) {
+  RunConfig config;
+  config.tiers = {Tier::kFree, Tier::kPaid};
+  config.tier_tags = {{Tier::kFree, "<is_california_resident>False</is_california_resident>"}};
+  config.query_extras = {{1, {"<is_employee>True</is_employee>", ""}}};
+  config.user_turn.suffix = false;
+  const std::vector<PlannedSample> plan = BuildPlan(config, {{0, "zero", 1}, {1, "one", 2}});
+  ASSERT_EQ(plan.size(), 4u);
+  EXPECT_THAT(plan[0].user_turn, StartsWith("<INPUT>\n<is_california_resident>False"));
+  EXPECT_THAT(plan[1].user_turn, StartsWith("<INPUT>\n<is_free_tier_user>False"));
+  EXPECT_THAT(plan[3].user_turn,
+              StartsWith("<INPUT>\n<is_employee>True</is_employee>\n<is_free_tier_user>False"));
+}
+
+TEST(PlanCells, ForecastsEveryCellAndAppliesTheScenariosDefaults) {
+  RunConfig anti = AdvBenchConfig();
+  anti.scenario.name_or_path = "anti-ai-lab";
+  anti.dataset = {};
+  anti.tiers = {};  // As from an experiment or flags that name no tiers: the scenario decides.
+  std::vector<ExperimentCell> cells(2);
+  cells[0].key = "opus | helpful-only | no-cot";
+  cells[1].key = "opus | anti-ai-lab | default";
+  cells[1].index = 1;
+  auto plans = PlanCells(cells, {AdvBenchConfig({"no-cot"}), anti}, Invocation(), Prices());
+  ASSERT_TRUE(plans) << plans.error().message;
+  const CellPlan& no_cot = (*plans)[0];
+  EXPECT_TRUE(no_cot.config.protocol.no_cot);
+  EXPECT_EQ(no_cot.forecast.samples, 6);
+  EXPECT_EQ(no_cot.forecast.requests_max, 6);
+  ASSERT_TRUE(no_cot.forecast.cost_expected_usd.has_value());
+  EXPECT_GT(*no_cot.forecast.cost_expected_usd, 0);
+  const CellPlan& lab = (*plans)[1];
+  EXPECT_EQ(lab.config.tiers, std::vector<Tier>{Tier::kPaid});
+  EXPECT_EQ(lab.forecast.samples, 9);
+  EXPECT_EQ(lab.config.judges, std::vector<std::string>{"anti-ai-lab"});
+  EXPECT_EQ(lab.config.query_extras.size(), 9u);
+  const std::string text = PlanText(*plans, Prices());
+  EXPECT_THAT(text, HasSubstr("opus | anti-ai-lab | default"));
+  EXPECT_THAT(text, HasSubstr("total"));
+}
+
+TEST(PlanCells, ABrokenCellFailsBeforeAnythingIsSentAndNamesTheCell) {
+  std::vector<ExperimentCell> cells(1);
+  cells[0].key = "opus | helpful-only | cut-corporate-partner";
+  auto plans = PlanCells(cells, {AdvBenchConfig({"cut-corporate-partner"})}, Invocation(), Prices());
+  ASSERT_FALSE(plans);
+  EXPECT_THAT(plans.error().message, HasSubstr("cell 'opus | helpful-only | cut-corporate-partner'"));
+}
+
+TEST(CellFingerprint, ChangesWithTheSettingsAndThePromptButNotTheExperimentTags) {
+  RunConfig config = AdvBenchConfig();
+  const std::string base = CellFingerprint(config, "hash");
+  EXPECT_NE(CellFingerprint(config, "other"), base);
+  RunConfig hotter = config;
+  hotter.sampling.temperature = 0.5;
+  EXPECT_NE(CellFingerprint(hotter, "hash"), base);
+  RunConfig tagged = config;
+  tagged.experiment_cell_index = 7;
+  EXPECT_EQ(CellFingerprint(tagged, "hash"), base);
+}
+
+}  // namespace
+}  // namespace afbench::cli

@@ -1,0 +1,239 @@
+// What every Run gets from the scenario library: its judges, its price under a budget, and a
+// summary that reports "needs judge" instead of a tag-rule guess.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "afbench/judges.h"
+#include "afbench/summary.h"
+#include "classify_commands.h"
+#include "exit_codes.h"
+#include "experiment_command.h"
+
+namespace afbench::cli {
+namespace {
+
+/// The scenario's judges, plus the compliance judge when compliance comes from one.
+std::vector<std::string> DeclaredJudges(const RunConfig& config) {
+  std::vector<std::string> ids = config.judges;
+  const std::string compliance = config.compliance.Classifier();
+  if (config.compliance.NeedsJudge() &&
+      std::find(ids.begin(), ids.end(), compliance) == ids.end()) {
+    ids.push_back(compliance);
+  }
+  return ids;
+}
+
+Result<std::unique_ptr<Classifier>> AntiAiLabJudge(const RunConfig& config, Backend* backend,
+                                                   const std::atomic<bool>* cancel) {
+  AntiAiLabJudgeOptions options;
+  options.prompt_dir = config.judge_prompt_dir;
+  for (const auto& [index, extras] : config.query_extras) {
+    if (!extras.judge_question.empty()) options.questions[index] = extras.judge_question;
+  }
+  options.cancel = cancel;
+  return MakeAntiAiLabJudge(backend, options);
+}
+
+Usage StoredUsage(const std::vector<StoredSample>& samples) {
+  Usage usage;
+  for (const StoredSample& sample : samples) {
+    for (const Turn& turn : sample.transcript.turns) usage += turn.usage;
+  }
+  return usage;
+}
+
+std::string StatusBanner(const CellRow& row, const RunRecord& run) {
+  std::string banner;
+  if (row.compliance_status == "needs_judge") {
+    banner = "compliance: NEEDS JUDGE. Scenario '" + run.scenario + "' measures compliance with '" +
+             row.compliance_classifier + "', which has not labelled this run; the tag-rule figures "
+             "below are not its compliance. Label it with: afbench classify " + run.run_id +
+             " --classifier " + row.compliance_classifier + " --judge MODEL\n";
+  } else if (row.compliance_status == "none") {
+    banner = "compliance: scenario '" + run.scenario +
+             "' measures no compliance; the tag-rule figures below do not apply.\n";
+  } else {
+    banner = "compliance: scenario '" + run.scenario + "' measures compliance with '" +
+             row.compliance_classifier + "' (see its rates below).\n";
+  }
+  for (const auto& [judge, rate] : row.judges) {
+    char line[256];
+    if (rate) {
+      std::snprintf(line, sizeof(line), "judge %s: yes %lld/%lld (%.1f%% [%.1f, %.1f])\n",
+                    judge.c_str(), static_cast<long long>(rate->successes),
+                    static_cast<long long>(rate->n), 100 * rate->rate, 100 * rate->ci.low,
+                    100 * rate->ci.high);
+    } else {
+      std::snprintf(line, sizeof(line), "judge %s: NEEDS JUDGE (no labels; rerun with --judge)\n",
+                    judge.c_str());
+    }
+    banner += line;
+  }
+  return banner;
+}
+
+/// The summary JSON with the compliance status added; compliance figures become null unless the
+/// rule's own labels exist (the tag rule's numbers would be a guess).
+std::string AnnotatedJson(const RunSummary& summary, const CellRow& row) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(SummaryToJson(summary));
+  json["compliance_status"] = row.compliance_status;
+  json["compliance_rule"] = row.compliance_classifier.empty() ? "none" : row.compliance_classifier;
+  if (row.compliance_status != "ok") {
+    for (auto& [tier, figures] : json["tiers"].items()) {
+      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"}) figures[key] = nullptr;
+    }
+    json["gap"] = nullptr;
+  }
+  nlohmann::ordered_json judges = nlohmann::ordered_json::object();
+  for (const auto& [judge, rate] : row.judges) {
+    judges[judge] = rate ? nlohmann::ordered_json{{"yes", rate->successes}, {"n", rate->n},
+                                                  {"rate", rate->rate}, {"ci_low", rate->ci.low},
+                                                  {"ci_high", rate->ci.high}}
+                         : nlohmann::ordered_json(nullptr);
+  }
+  json["scenario_judges"] = judges;
+  return json.dump(2) + "\n";
+}
+
+bool IsPlainTagRun(const RunTags& tags) {
+  return tags.compliance.spec == "compliance-tag" && tags.judges.empty();
+}
+
+}  // namespace
+
+Result<RunJudges> MakeRunJudges(const RunConfig& config, const std::atomic<bool>* cancel) {
+  RunJudges judges;
+  const std::vector<std::string> ids = DeclaredJudges(config);
+  if (ids.empty()) return judges;
+  if (config.judge_model.empty()) {
+    for (const std::string& id : ids) {
+      std::fprintf(stderr,
+                   "afbench: scenario '%s' is scored by judge '%s'; without --judge MODEL this run "
+                   "stores no labels from it and its summary says \"needs judge\"\n",
+                   config.scenario.name_or_path.c_str(), id.c_str());
+    }
+    return judges;
+  }
+  auto backend = MakeBackendFor(config, config.judge_model, config.judge_base_url);
+  if (!backend) return Unexpected{backend.error()};
+  judges.backend = std::move(*backend);
+  for (const std::string& id : ids) {
+    if (id == kAntiAiLabJudgeId) {
+      auto judge = AntiAiLabJudge(config, judges.backend.get(), cancel);
+      if (!judge) return Unexpected{judge.error()};
+      judges.classifiers.push_back(std::move(*judge));
+      continue;
+    }
+    JudgeOptions options;
+    options.classifiers_dir = ResolveClassifiersDir("");
+    options.judge_model = config.judge_model;
+    options.cancel = cancel;
+    auto judge = MakeClassifier(id, judges.backend.get(), options);
+    if (!judge) return Unexpected{judge.error()};
+    judges.classifiers.push_back(std::move(*judge));
+  }
+  return judges;
+}
+
+Result<std::optional<ModelPrice>> PriceForRun(Store& store, const std::string& run_id,
+                                              const RunConfig& config,
+                                              const RunInvocation& invocation) {
+  if (invocation.cost_meter == nullptr) return std::optional<ModelPrice>();
+  const ModelPrice* price =
+      invocation.prices != nullptr ? invocation.prices->Find(config.model) : nullptr;
+  if (price == nullptr) {
+    return Fail(ErrorKind::kInvalidInput,
+                "run: --max-cost-usd: the price table has no price for '" + config.model +
+                    "'; add one (--prices FILE, or `prices:` in the experiment file) to run it "
+                    "under a budget");
+  }
+  auto samples = store.LoadSamples(run_id);
+  if (!samples) return Unexpected{samples.error()};
+  invocation.cost_meter->AddSpent(CostUsd(*price, StoredUsage(*samples)));
+  if (invocation.cost_meter->Exceeded()) {
+    return Fail(ErrorKind::kInvalidInput,
+                "run: --max-cost-usd: the budget is already spent ($" +
+                    std::to_string(invocation.cost_meter->TotalUsd()) + ")");
+  }
+  return std::optional<ModelPrice>(*price);
+}
+
+int PrintRunSummary(Store& store, const std::string& run_id, const SummaryOutput& output) {
+  auto run = store.LoadRun(run_id);
+  if (!run) return ReportError(run.error());
+  auto summary = Summarize(store, run_id, output.classifier);
+  if (!summary) return ReportError(summary.error());
+  const RunTags tags = ReadRunTags(run->config_json);
+  if (IsPlainTagRun(tags) || output.classifier != "compliance-tag") {
+    std::fputs((output.json ? SummaryToJson(*summary) : SummaryToText(*summary)).c_str(), stdout);
+    return kExitOk;
+  }
+  auto samples = store.LoadSamples(run_id);
+  if (!samples) return ReportError(samples.error());
+  const CellRow row = SummarizeCell(*run, *samples);
+  if (output.json) {
+    std::fputs(AnnotatedJson(*summary, row).c_str(), stdout);
+  } else {
+    std::fputs((StatusBanner(row, *run) + SummaryToText(*summary)).c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+std::filesystem::path ResolvePricesFile(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("AFBENCH_PRICES"); env != nullptr && *env != '\0') return env;
+  std::error_code error;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    auto installed = exe.parent_path().parent_path() / "share" / "afbench" / "prices.yaml";
+    if (std::filesystem::exists(installed, error)) return installed;
+  }
+  return AFBENCH_SOURCE_PRICES_FILE;
+}
+
+void AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags) {
+  summary->add_option("--experiment", flags.experiment,
+                      "One row per cell of this experiment (its id or its YAML file)");
+}
+
+int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& experiment,
+                    const CommonOptions& common) {
+  const bool json = flags.json || flags.format == "json";
+  if (experiment.experiment.empty()) {
+    if (flags.format == "md" || flags.classifier != "compliance-tag") {
+      return SummaryCommand(flags, common);
+    }
+    if (!std::filesystem::exists(common.db_path)) return SummaryCommand(flags, common);
+    auto store = Store::Open(common.db_path);
+    if (!store) return ReportError(store.error());
+    std::string run_id = flags.run_id;
+    if (run_id.empty()) {
+      auto runs = (*store)->ListRuns();
+      if (!runs || runs->empty()) return SummaryCommand(flags, common);
+      run_id = runs->front().run_id;
+    }
+    return PrintRunSummary(**store, run_id, SummaryOutput{json, flags.classifier});
+  }
+  std::string id = experiment.experiment;
+  std::vector<ExperimentCell> cells;
+  if (std::filesystem::is_regular_file(id)) {
+    auto spec = LoadExperiment(id);
+    if (!spec) return ReportError(spec.error());
+    id = spec->id;
+    cells = ExpandCells(*spec);
+  }
+  if (!std::filesystem::exists(common.db_path)) {
+    return ReportError({ErrorKind::kNotFound, "store: " + common.db_path + " does not exist", {}});
+  }
+  auto store = Store::Open(common.db_path);
+  if (!store) return ReportError(store.error());
+  auto rows = SummarizeExperiment(**store, id, cells);
+  if (!rows) return ReportError(rows.error());
+  std::fputs((json ? ExperimentTableJson(id, *rows) : ExperimentTableText(id, *rows)).c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace afbench::cli
