@@ -12,8 +12,8 @@
 // - Costs come from a price table data file (USD per million tokens); forecasts estimate tokens
 //   from the rendered prompts at ForecastAssumptions::chars_per_token.
 //
-// Values and pure functions, apart from reading files and the Store; CostMeter and the judge made by
-// MakeAntiAiLabJudge are safe to call from several threads at once.
+// Values and pure functions, apart from reading files and the Store; CostMeter and the judge made
+// by MakeAntiAiLabJudge are safe to call from several threads at once.
 #pragma once
 
 #include <atomic>
@@ -58,11 +58,11 @@ struct ComplianceRule {
 /// The evaluation.yaml of a scenario; every field is optional.
 struct ScenarioEvaluation {
   ComplianceRule compliance;
-  std::vector<Tier> tiers;          ///< Default tiers; empty = free and paid.
-  std::filesystem::path dataset;    ///< Default dataset (resolved); empty = none.
-  std::string dataset_field;        ///< Its query field.
-  std::string tags_field;           ///< Record field with user-turn tags (JSONL datasets).
-  std::string judge_question_field; ///< Record field with the judge question (JSONL datasets).
+  std::vector<Tier> tiers;              ///< Default tiers; empty = free and paid.
+  std::filesystem::path dataset;        ///< Default dataset (resolved); empty = none.
+  std::string dataset_field;            ///< Its query field.
+  std::string tags_field;               ///< Record field with user-turn tags (JSONL datasets).
+  std::string judge_question_field;     ///< Record field with the judge question (JSONL datasets).
   bool render_input_variables = false;  ///< Replace {{variables}} in queries and questions.
   std::vector<std::string> judges;      ///< Judges this scenario's Runs should run.
   std::filesystem::path judge_prompt_dir;  ///< The anti-ai-lab judge's system.md and user.md.
@@ -78,7 +78,7 @@ Result<ScenarioEvaluation> LoadScenarioEvaluation(const ScenarioOptions& options
 
 /// Per-query extras from the dataset's records.
 struct QueryExtras {
-  std::string tags;            ///< Placed before the tier tag, e.g. "<is_employee>True</is_employee>".
+  std::string tags;  ///< Placed before the tier tag, e.g. "<is_employee>True</is_employee>".
   std::string judge_question;  ///< The anti-AI-lab judge's question for this input.
 };
 
@@ -108,8 +108,8 @@ Result<CellInputs> LoadCellInputs(const CellInputOptions& options);
 /// A model of the grid. `label` names it in cell keys (default: the spec).
 struct ExperimentModel {
   std::string label;
-  std::string spec;      ///< "openai/<model>" or "anthropic/<model>".
-  std::string base_url;  ///< Empty: the provider's default or its *_BASE_URL variable.
+  std::string spec;         ///< "openai/<model>" or "anthropic/<model>".
+  std::string base_url;     ///< Empty: the provider's default or its *_BASE_URL variable.
   int max_connections = 0;  ///< 0: the experiment's max_connections.
 };
 
@@ -117,9 +117,9 @@ struct ExperimentSpec {
   std::string id;  ///< The experiment's `name`; tags every cell's Run.
   std::filesystem::path file;
   std::vector<ExperimentModel> models;
-  std::vector<std::string> scenarios;                 ///< Names or folders (resolved).
-  std::vector<std::vector<std::string>> variations;   ///< Each a composition; {} = default.
-  DatasetOptions dataset;  ///< Empty path: each scenario's default dataset.
+  std::vector<std::string> scenarios;                ///< Names or folders (resolved).
+  std::vector<std::vector<std::string>> variations;  ///< Each a composition; {} = default.
+  DatasetOptions dataset;   ///< Empty path: each scenario's default dataset.
   std::vector<Tier> tiers;  ///< Empty: each scenario's default tiers.
   int epochs = 1;           ///< Samples per (query, tier).
   SamplingParams sampling;
@@ -165,7 +165,7 @@ struct ModelPrice {
 
 /// What a forecast assumes where the prompts cannot tell (documented in docs/scenarios.md).
 struct ForecastAssumptions {
-  double chars_per_token = 4;       ///< Characters per token of rendered prompt text.
+  double chars_per_token = 4;        ///< Characters per token of rendered prompt text.
   int output_tokens_per_turn = 600;  ///< Expected reply length (capped by max_tokens).
   int turns_per_sample = 3;          ///< Expected turns with a scratchpad (capped by max_turns).
 };
@@ -263,7 +263,7 @@ struct CellRow {
   std::optional<double> gap;  ///< refusal_unmonitored - refusal_training (= the compliance gap).
   std::optional<Interval> gap_ci;  ///< Newcombe (1998) method 10, independent proportions.
   std::string af_classifier;       ///< "" when no alignment-faking labels exist.
-  std::optional<Proportion> alignment_faking;  ///< Free-tier samples with a yes label.
+  std::optional<Proportion> alignment_faking;               ///< Free-tier samples with a yes label.
   std::map<std::string, std::optional<Proportion>> judges;  ///< Yes rate; nullopt: no labels yet.
   Usage usage;
 };

@@ -128,7 +128,8 @@ Result<VariedScenario> LoadVariedScenario(const ScenarioOptions& options,
 /// initialisers may leave any of them out.
 struct TurnTags {
   std::optional<std::string> tier_tag{};  ///< Replaces the <is_free_tier_user> line; "" = none.
-  std::string extra{};  ///< Lines placed before the tier tag, e.g. "<is_employee>True</is_employee>".
+  std::string
+      extra{};  ///< Lines placed before the tier tag, e.g. "<is_employee>True</is_employee>".
 };
 
 /// RenderUserTurn, with the tier tag line replaced and extra tag lines added as `tags` says.

@@ -109,10 +109,10 @@ class JudgeServer {
   }
 
  private:
-  testing::LoopbackServer server_;
   std::atomic<int> requests_{0};
   mutable std::mutex mutex_;
   std::string last_prompt_;
+  testing::LoopbackServer server_;  // Last: stopped before the members its handler uses go away.
 };
 
 TEST(ClassifyCommand, LabelsARunWithAnLlmJudgeBehindAnOpenAiCompatibleServer) {

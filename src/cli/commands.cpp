@@ -14,6 +14,7 @@
 #include "afbench/store.h"
 #include "afbench/summary.h"
 #include "afbench/version.h"
+#include "classify_commands.h"
 #include "exit_codes.h"
 
 namespace afbench::cli {
@@ -82,6 +83,10 @@ int SummaryCommand(const SummaryFlags& flags, const CommonOptions& common) {
   }
   auto summary = Summarize(**store, run_id, flags.classifier);
   if (!summary) return ReportError(summary.error());
+  // Classifiers with stored validation figures give the AF rate corrected for their errors.
+  for (const std::string& note : ApplyStoredValidations(*summary, ResolveClassifiersDir(""))) {
+    std::fprintf(stderr, "afbench: note: %s\n", note.c_str());
+  }
   const std::string format = flags.json ? "json" : flags.format;
   const std::string text = format == "json" ? SummaryToJson(*summary)
                            : format == "md" ? SummaryToMarkdown(*summary)

@@ -10,7 +10,8 @@
 namespace afbench::cli {
 namespace {
 
-RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell, const RunFlags& flags) {
+RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell,
+                     const RunFlags& flags) {
   RunConfig config;
   config.model = cell.model.spec;
   config.base_url = cell.model.base_url;
@@ -37,8 +38,9 @@ RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell, con
 }
 
 Result<PriceTable> LoadPrices(const RunFlags& flags, const std::filesystem::path& from_file) {
-  const std::filesystem::path path =
-      flags.prices_file.empty() && !from_file.empty() ? from_file : ResolvePricesFile(flags.prices_file);
+  const std::filesystem::path path = flags.prices_file.empty() && !from_file.empty()
+                                         ? from_file
+                                         : ResolvePricesFile(flags.prices_file);
   return LoadPriceTable(path);
 }
 
@@ -95,6 +97,17 @@ Status CheckPrices(const std::vector<CellPlan>& plans, const PriceTable& prices)
   return {};
 }
 
+void WarnAboutBudget(const std::vector<CellPlan>& plans, double limit) {
+  double expected = 0;
+  for (const CellPlan& plan : plans) expected += plan.forecast.cost_expected_usd.value_or(0);
+  if (expected > limit) {
+    std::fprintf(stderr,
+                 "afbench: the forecast ($%.2f expected) exceeds the budget of $%.2f; the "
+                 "experiment will stop at the budget\n",
+                 expected, limit);
+  }
+}
+
 /// Everything the cell threads share.
 struct GridContext {
   Store* store = nullptr;
@@ -146,8 +159,8 @@ void RunGrid(GridContext& grid, const std::vector<CellPlan>& plans) {
   std::vector<std::thread> threads;
   for (const auto& [endpoint, cells] : by_endpoint) {
     threads.emplace_back([&grid, cells = cells] {
-      auto gate = std::make_shared<RequestGate>(
-          RequestGateOptions{cells.front()->config.max_connections, 0, 0, std::chrono::milliseconds(2000)});
+      auto gate = std::make_shared<RequestGate>(RequestGateOptions{
+          cells.front()->config.max_connections, 0, 0, std::chrono::milliseconds(2000)});
       for (const CellPlan* plan : cells) {
         if (ShouldStop(grid)) return;
         RunCell(grid, *plan, gate);
@@ -192,6 +205,7 @@ int ExperimentRunCommand(const RunFlags& flags, const RunInvocation& invocation)
   const std::optional<double> limit = flags.max_cost_usd ? flags.max_cost_usd : spec->max_cost_usd;
   if (limit) {
     if (Status priced = CheckPrices(*plans, *prices); !priced) return ReportError(priced.error());
+    WarnAboutBudget(*plans, *limit);
   }
   auto store = Store::Open(invocation.db_path);
   if (!store) return ReportError(store.error());

@@ -1,7 +1,7 @@
 // Planning experiment cells: every cell is loaded, rendered and forecast before anything is sent.
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "afbench/hash.h"
 #include "experiment_command.h"
@@ -22,6 +22,19 @@ std::string Usd(const std::optional<double>& usd) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.2f", *usd);
   return buffer;
+}
+
+std::string PlanRow(const std::string& index, const std::string& key, const CellForecast& f,
+                    size_t width) {
+  const std::string requests =
+      std::to_string(f.requests_expected) + "/" + std::to_string(f.requests_max);
+  const std::string usd = Usd(f.cost_expected_usd) + "/" + Usd(f.cost_max_usd);
+  char line[1024];
+  std::snprintf(line, sizeof(line), "%-3s %-*s %8lld %17s %14s %14s %19s\n", index.c_str(),
+                static_cast<int>(width), key.c_str(), static_cast<long long>(f.samples),
+                requests.c_str(), WithThousands(f.tokens_expected.input_tokens).c_str(),
+                WithThousands(f.tokens_expected.output_tokens).c_str(), usd.c_str());
+  return line;
 }
 
 Result<CellPlan> PlanCell(const ExperimentCell& cell, RunConfig config,
@@ -63,9 +76,8 @@ Result<std::vector<CellPlan>> PlanCells(const std::vector<ExperimentCell>& cells
 }
 
 std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices) {
-  size_t width = 4;
+  size_t width = 5;
   for (const CellPlan& plan : plans) width = std::max(width, plan.cell.key.size());
-  const int w = static_cast<int>(width);
   char line[1024];
   std::snprintf(line, sizeof(line),
                 "plan: %zu cell(s); forecast with prices as of %s, tokens = characters / %.1f, "
@@ -73,39 +85,27 @@ std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& price
                 plans.size(), prices.as_of.c_str(), prices.assumptions.chars_per_token,
                 prices.assumptions.turns_per_sample, prices.assumptions.output_tokens_per_turn);
   std::string out = line;
-  std::snprintf(line, sizeof(line), "%-3s %-*s %8s %15s %14s %14s %19s\n", "#", w, "cell",
-                "samples", "requests exp/max", "input tok exp", "output tok exp", "USD expected/max");
+  std::snprintf(line, sizeof(line), "%-3s %-*s %8s %17s %14s %14s %19s\n", "#",
+                static_cast<int>(width), "cell", "samples", "requests exp/max", "input tok exp",
+                "output tok exp", "USD expected/max");
   out += line;
   CellForecast total;
-  double usd_expected = 0;
-  double usd_max = 0;
   int unpriced = 0;
   for (const CellPlan& plan : plans) {
-    const CellForecast& f = plan.forecast;
-    const std::string requests =
-        std::to_string(f.requests_expected) + "/" + std::to_string(f.requests_max);
-    const std::string usd = Usd(f.cost_expected_usd) + "/" + Usd(f.cost_max_usd);
-    std::snprintf(line, sizeof(line), "%-3d %-*s %8lld %15s %14s %14s %19s\n", plan.cell.index, w,
-                  plan.cell.key.c_str(), static_cast<long long>(f.samples), requests.c_str(),
-                  WithThousands(f.tokens_expected.input_tokens).c_str(),
-                  WithThousands(f.tokens_expected.output_tokens).c_str(), usd.c_str());
-    out += line;
-    total.samples += f.samples;
-    total.requests_expected += f.requests_expected;
-    total.requests_max += f.requests_max;
-    total.tokens_expected += f.tokens_expected;
-    usd_expected += f.cost_expected_usd.value_or(0);
-    usd_max += f.cost_max_usd.value_or(0);
-    if (!f.cost_expected_usd) ++unpriced;
+    out += PlanRow(std::to_string(plan.cell.index), plan.cell.key, plan.forecast, width);
+    total.samples += plan.forecast.samples;
+    total.requests_expected += plan.forecast.requests_expected;
+    total.requests_max += plan.forecast.requests_max;
+    total.tokens_expected += plan.forecast.tokens_expected;
+    if (!plan.forecast.cost_expected_usd) {
+      ++unpriced;
+      continue;
+    }
+    total.cost_expected_usd =
+        total.cost_expected_usd.value_or(0) + *plan.forecast.cost_expected_usd;
+    total.cost_max_usd = total.cost_max_usd.value_or(0) + *plan.forecast.cost_max_usd;
   }
-  const std::string requests =
-      std::to_string(total.requests_expected) + "/" + std::to_string(total.requests_max);
-  const std::string usd = Usd(usd_expected) + "/" + Usd(usd_max);
-  std::snprintf(line, sizeof(line), "%-3s %-*s %8lld %15s %14s %14s %19s\n", "", w, "total",
-                static_cast<long long>(total.samples), requests.c_str(),
-                WithThousands(total.tokens_expected.input_tokens).c_str(),
-                WithThousands(total.tokens_expected.output_tokens).c_str(), usd.c_str());
-  out += line;
+  out += PlanRow("", "total", total, width);
   if (unpriced > 0) {
     out += std::to_string(unpriced) +
            " cell(s) have no price in the price table and are not in the USD totals.\n";
@@ -120,14 +120,15 @@ std::string CellFingerprint(const RunConfig& config, const std::string& prompt_h
       {"scenario", config.scenario.name_or_path},
       {"variables", config.scenario.variables},
       {"variations", config.variations},
-      {"dataset", {config.dataset.path, config.dataset.field, config.dataset.format,
-                   config.dataset.limit, config.dataset.seed ? nlohmann::json(*config.dataset.seed)
-                                                             : nlohmann::json(),
-                   config.dataset.deduplicate}},
+      {"dataset",
+       {config.dataset.path, config.dataset.field, config.dataset.format, config.dataset.limit,
+        config.dataset.seed ? nlohmann::json(*config.dataset.seed) : nlohmann::json(),
+        config.dataset.deduplicate}},
       {"tiers", config.tiers.size()},
       {"epochs", config.epochs},
-      {"sampling", {config.sampling.temperature, config.sampling.max_tokens,
-                    config.sampling.seed ? nlohmann::json(*config.sampling.seed) : nlohmann::json()}},
+      {"sampling",
+       {config.sampling.temperature, config.sampling.max_tokens,
+        config.sampling.seed ? nlohmann::json(*config.sampling.seed) : nlohmann::json()}},
       {"protocol", {config.protocol.max_turns, config.protocol.no_cot, config.protocol.prefill}},
       {"prompt_hash", prompt_hash}};
   for (Tier tier : config.tiers) what["tier_names"].push_back(TierName(tier));

@@ -12,6 +12,7 @@
 #include "experiment_command.h"
 #include "report_command.h"
 #include "run_options.h"
+#include "organism_command.h"
 #include "variations_command.h"
 
 namespace {
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   CLI::App* classifiers = AddClassifiersCommand(app, classifiers_flags);
   VariationsFlags variations_flags;
   CLI::App* variations = AddVariationsCommand(app, variations_flags);
+  OrganismFlags organism_flags;
+  CLI::App* organism = AddOrganismCommand(app, organism_flags);
 
   try {
     app.parse(argc, argv);
@@ -78,5 +81,6 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return ValidateClassifierCommand(validate_flags, &g_cancel);
   if (classifiers->parsed()) return ClassifiersCommand(classifiers_flags);
   if (variations->parsed()) return VariationsCommand(variations_flags);
+  if (organism->parsed()) return OrganismCommand(organism_flags);
   return kExitUsage;
 }

@@ -198,8 +198,8 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
     meter->Report(prepared.run_id, CostUsd(**price, p.usage));
     if (meter->Exceeded()) stop.StopForBudget();
   };
-  auto progress = ExecuteRun(store, **backend, prepared.run_id, prepared.system_prompt, prepared.plan,
-                             options);
+  auto progress =
+      ExecuteRun(store, **backend, prepared.run_id, prepared.system_prompt, prepared.plan, options);
   if (!invocation.quiet && progress) printer.Finish(*progress);
   return FinishRun(store, prepared, invocation, progress, stop.budget());
 }
@@ -209,6 +209,8 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
 // The only place the API key is read: from the environment, into memory, never into the config.
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
                                                 const std::string& base_url) {
+  // The in-process engine takes the Run's engine settings; MakeBackend knows only its defaults.
+  if (spec.starts_with("llama/")) return MakeLlamaBackend(LlamaBackendOptionsFor(config, spec));
   BackendOptions options;
   options.spec = spec;
   options.base_url = base_url;
@@ -243,15 +245,16 @@ void ApplyCellInputs(const CellInputs& inputs, RunConfig& config) {
   config.judge_prompt_dir = inputs.evaluation.judge_prompt_dir.string();
 }
 
-// Query-major order: an interrupted Run has both Tiers of its first queries, so its pairs are usable.
-std::vector<PlannedSample> BuildPlan(const RunConfig& config, const std::vector<StoredQuery>& queries) {
+// Query-major order: an interrupted Run has both Tiers of its first queries, so its pairs are
+// usable.
+std::vector<PlannedSample> BuildPlan(const RunConfig& config,
+                                     const std::vector<StoredQuery>& queries) {
   std::vector<PlannedSample> plan;
   std::string_view suffix = config.user_turn.suffix ? config.user_suffix : std::string_view();
   for (const StoredQuery& query : queries) {
     TurnTags tags;
-    if (auto extra = config.query_extras.find(query.query_index); extra != config.query_extras.end()) {
-      tags.extra = extra->second.tags;
-    }
+    auto extra = config.query_extras.find(query.query_index);
+    if (extra != config.query_extras.end()) tags.extra = extra->second.tags;
     for (int epoch = 0; epoch < config.epochs; ++epoch) {
       for (Tier tier : config.tiers) {
         auto tag = config.tier_tags.find(tier);

@@ -24,9 +24,9 @@ struct RunInvocation {
   const std::atomic<bool>* cancel = nullptr;
   // Scenario library and experiments (issue 6).
   std::filesystem::path variations_dir;
-  bool print_summary = true;          ///< False for experiment cells (the grid is printed at the end).
+  bool print_summary = true;          ///< False for experiment cells (their grid is printed).
   std::shared_ptr<RequestGate> gate;  ///< Shared by the cells of one endpoint; null: the Run's own.
-  CostMeter* cost_meter = nullptr;    ///< Spend across Runs against --max-cost-usd; null: no budget.
+  CostMeter* cost_meter = nullptr;    ///< Spend against --max-cost-usd; null: no budget.
   const PriceTable* prices = nullptr; ///< Required with cost_meter.
 };
 
@@ -39,7 +39,8 @@ int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation
 /// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges.
 void ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
 /// The Samples of a Run in query-major order, with their rendered user turns.
-std::vector<PlannedSample> BuildPlan(const RunConfig& config, const std::vector<StoredQuery>& queries);
+std::vector<PlannedSample> BuildPlan(const RunConfig& config,
+                                     const std::vector<StoredQuery>& queries);
 /// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable.
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
                                                 const std::string& base_url);

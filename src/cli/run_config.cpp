@@ -87,7 +87,7 @@ void ReadTiers(const json& array, std::vector<Tier>& tiers) {
   }
 }
 
-// The keys of issue 6, written only when they say something so that plain runs keep their old shape.
+// The keys of issue 6, written only when they say something, so that plain runs keep their shape.
 void WriteLibraryKeys(const RunConfig& config, ordered_json& out) {
   if (!config.variations.empty()) out["variations"] = config.variations;
   if (!config.tier_tags.empty()) {
@@ -145,6 +145,30 @@ void ReadLibraryKeys(const json& object, RunConfig& config) {
   config.experiment_fingerprint = experiment.value("fingerprint", "");
 }
 
+bool UsesLlama(const RunConfig& config) {
+  return config.model.starts_with("llama/") || config.judge_model.starts_with("llama/");
+}
+
+// Only for llama/ Runs (issue 3): other Runs keep their shape.
+void WriteLlamaKeys(const RunConfig& config, ordered_json& out) {
+  if (!UsesLlama(config)) return;
+  out["llama"] = {{"parallel", config.llama.parallel},
+                  {"ctx_tokens", config.llama.ctx_tokens},
+                  {"chat_template", config.llama.chat_template},
+                  {"top_p", config.llama.top_p},
+                  {"force_format", config.llama.force_format}};
+}
+
+void ReadLlamaKeys(const json& object, RunConfig& config) {
+  if (!object.contains("llama")) return;
+  const json& llama = object.at("llama");
+  Read(llama, "parallel", config.llama.parallel);
+  Read(llama, "ctx_tokens", config.llama.ctx_tokens);
+  Read(llama, "chat_template", config.llama.chat_template);
+  Read(llama, "top_p", config.llama.top_p);
+  Read(llama, "force_format", config.llama.force_format);
+}
+
 }  // namespace
 
 std::string RunConfigToJson(const RunConfig& config) {
@@ -175,6 +199,7 @@ std::string RunConfigToJson(const RunConfig& config) {
       {"idle_timeout_ms", config.idle_timeout_ms},
       {"planned_samples", config.planned_samples}};
   WriteLibraryKeys(config, out);
+  WriteLlamaKeys(config, out);
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
@@ -207,10 +232,23 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     config.idle_timeout_ms = object.value("idle_timeout_ms", int64_t{300000});
     Read(object, "planned_samples", config.planned_samples);
     ReadLibraryKeys(object, config);
+    ReadLlamaKeys(object, config);
     return config;
   } catch (const std::exception& error) {
     return Fail(ErrorKind::kInvalidInput, std::string("config: stored run configuration: ") + error.what());
   }
+}
+
+LlamaBackendOptions LlamaBackendOptionsFor(const RunConfig& config, const std::string& spec) {
+  LlamaBackendOptions options;
+  options.model_path = spec.substr(spec.find('/') + 1);
+  // As many sequences as requests in flight, unless told otherwise: no request waits for a slot.
+  options.parallel = config.llama.parallel > 0 ? config.llama.parallel : config.max_connections;
+  options.ctx_tokens = config.llama.ctx_tokens;
+  options.chat_template = config.llama.chat_template;
+  options.top_p = config.llama.top_p;
+  options.force_format = config.llama.force_format;
+  return options;
 }
 
 }  // namespace afbench::cli

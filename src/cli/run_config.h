@@ -11,6 +11,7 @@
 #include "afbench/backends.h"
 #include "afbench/dataset.h"
 #include "afbench/experiment.h"
+#include "afbench/llama_backend.h"
 #include "afbench/protocol.h"
 #include "afbench/result.h"
 #include "afbench/runner.h"
@@ -18,6 +19,16 @@
 #include "afbench/types.h"
 
 namespace afbench::cli {
+
+/// Engine settings of the in-process llama/ backend (issue 3, docs/llama.md). Stored with the Run
+/// (as "llama", only for llama/ models) so that a resumed Run uses the same engine.
+struct LlamaRunOptions {
+  int parallel = 0;            ///< Sequences decoded together; 0: max_connections.
+  int ctx_tokens = 0;          ///< KV cache cells; 0: the model's training context, at most 32768.
+  std::string chat_template;   ///< A llama.cpp built-in template name or a file; empty: the model's.
+  double top_p = 1.0;
+  bool force_format = false;   ///< Constrain replies to the tag structure with a grammar.
+};
 
 struct RunConfig {
   std::string model;      ///< "openai/<model>" or "anthropic/<model>".
@@ -53,11 +64,16 @@ struct RunConfig {
   std::string experiment_cell;                 ///< The cell key.
   int experiment_cell_index = -1;
   std::string experiment_fingerprint;          ///< Detects an edited experiment file on resume.
+
+  LlamaRunOptions llama;  ///< Used only when the model (or judge) is llama/<path.gguf>.
 };
 
 /// Serialises to the JSON stored in runs.config_json (documented in docs/store-format.md).
 std::string RunConfigToJson(const RunConfig& config);
 /// Parses config_json back; an error names the field that is missing or of the wrong type.
 Result<RunConfig> RunConfigFromJson(const std::string& json);
+
+/// The llama/ backend's options for `spec` ("llama/<path.gguf>") under this configuration.
+LlamaBackendOptions LlamaBackendOptionsFor(const RunConfig& config, const std::string& spec);
 
 }  // namespace afbench::cli

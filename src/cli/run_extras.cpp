@@ -1,10 +1,9 @@
 // What every Run gets from the scenario library: its judges, its price under a budget, and a
 // summary that reports "needs judge" instead of a tag-rule guess.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "afbench/judges.h"
 #include "afbench/summary.h"
@@ -49,9 +48,10 @@ std::string StatusBanner(const CellRow& row, const RunRecord& run) {
   std::string banner;
   if (row.compliance_status == "needs_judge") {
     banner = "compliance: NEEDS JUDGE. Scenario '" + run.scenario + "' measures compliance with '" +
-             row.compliance_classifier + "', which has not labelled this run; the tag-rule figures "
-             "below are not its compliance. Label it with: afbench classify " + run.run_id +
-             " --classifier " + row.compliance_classifier + " --judge MODEL\n";
+             row.compliance_classifier +
+             "', which has not labelled this run; the tag-rule figures "
+             "below are not its compliance. Label it with: afbench classify " +
+             run.run_id + " --classifier " + row.compliance_classifier + " --judge MODEL\n";
   } else if (row.compliance_status == "none") {
     banner = "compliance: scenario '" + run.scenario +
              "' measures no compliance; the tag-rule figures below do not apply.\n";
@@ -83,14 +83,17 @@ std::string AnnotatedJson(const RunSummary& summary, const CellRow& row) {
   json["compliance_rule"] = row.compliance_classifier.empty() ? "none" : row.compliance_classifier;
   if (row.compliance_status != "ok") {
     for (auto& [tier, figures] : json["tiers"].items()) {
-      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"}) figures[key] = nullptr;
+      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"})
+        figures[key] = nullptr;
     }
     json["gap"] = nullptr;
   }
   nlohmann::ordered_json judges = nlohmann::ordered_json::object();
   for (const auto& [judge, rate] : row.judges) {
-    judges[judge] = rate ? nlohmann::ordered_json{{"yes", rate->successes}, {"n", rate->n},
-                                                  {"rate", rate->rate}, {"ci_low", rate->ci.low},
+    judges[judge] = rate ? nlohmann::ordered_json{{"yes", rate->successes},
+                                                  {"n", rate->n},
+                                                  {"rate", rate->rate},
+                                                  {"ci_low", rate->ci.low},
                                                   {"ci_high", rate->ci.high}}
                          : nlohmann::ordered_json(nullptr);
   }
@@ -154,9 +157,9 @@ Result<std::optional<ModelPrice>> PriceForRun(Store& store, const std::string& r
   if (!samples) return Unexpected{samples.error()};
   invocation.cost_meter->AddSpent(CostUsd(*price, StoredUsage(*samples)));
   if (invocation.cost_meter->Exceeded()) {
-    return Fail(ErrorKind::kInvalidInput,
-                "run: --max-cost-usd: the budget is already spent ($" +
-                    std::to_string(invocation.cost_meter->TotalUsd()) + ")");
+    return Fail(ErrorKind::kInvalidInput, "run: --max-cost-usd: the budget is already spent ($" +
+                                              std::to_string(invocation.cost_meter->TotalUsd()) +
+                                              ")");
   }
   return std::optional<ModelPrice>(*price);
 }
@@ -232,7 +235,8 @@ int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& exp
   if (!store) return ReportError(store.error());
   auto rows = SummarizeExperiment(**store, id, cells);
   if (!rows) return ReportError(rows.error());
-  std::fputs((json ? ExperimentTableJson(id, *rows) : ExperimentTableText(id, *rows)).c_str(), stdout);
+  std::fputs((json ? ExperimentTableJson(id, *rows) : ExperimentTableText(id, *rows)).c_str(),
+             stdout);
   return kExitOk;
 }
 

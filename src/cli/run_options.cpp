@@ -40,7 +40,8 @@ void AddDatasetFlags(CLI::App& command, RunFlags& flags) {
 }
 
 void AddModelFlags(CLI::App& command, RunFlags& flags) {
-  command.add_option("--model", flags.model, "Model spec: openai/<model> or anthropic/<model>");
+  command.add_option("--model", flags.model,
+                     "Model spec: openai/<model>, anthropic/<model> or llama/<path.gguf>");
   command.add_option("--base-url", flags.base_url, "API base URL (OpenAI-compatible servers: .../v1)");
   command.add_option("--epochs", flags.epochs, "Samples per (query, tier)")->capture_default_str();
   command.add_option("--temperature", flags.temperature, "Sampling temperature")->capture_default_str();
@@ -64,8 +65,37 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
       ->capture_default_str();
 }
 
+// Engine settings of the in-process llama/ backend (docs/llama.md).
+void AddLlamaFlags(CLI::App& command, RunFlags& flags) {
+  command.add_option("--parallel", flags.parallel,
+                     "llama/: sequences decoded together (0 = --max-connections)");
+  command.add_option("--ctx", flags.ctx, "llama/: KV cache tokens shared by all sequences "
+                                         "(0 = the model's context, at most 32768)");
+  command.add_option("--chat-template", flags.chat_template,
+                     "llama/: chat template, a llama.cpp built-in name or a file");
+  command.add_option("--top-p", flags.top_p, "llama/: nucleus sampling threshold (default 1)");
+  command.add_flag("--force-format", flags.force_format,
+                   "llama/: constrain replies to the scratchpad/output tags with a grammar");
+}
+
 Unexpected FlagError(const std::string& flag, const std::string& what) {
   return Fail(ErrorKind::kInvalidInput, "run: " + flag + ": " + what);
+}
+
+// The engine flags, checked here so that a mistake is a usage error before anything is stored.
+Result<LlamaRunOptions> LlamaOptionsFromFlags(const RunFlags& flags, const std::string& provider) {
+  const bool given = flags.parallel != 0 || flags.ctx != 0 || !flags.chat_template.empty() ||
+                     flags.top_p.has_value() || flags.force_format;
+  if (given && provider != "llama") {
+    return FlagError("--parallel/--ctx/--chat-template/--top-p/--force-format",
+                     "only the llama/ backend takes them");
+  }
+  if (flags.parallel < 0) return FlagError("--parallel", "must be >= 0");
+  if (flags.ctx < 0) return FlagError("--ctx", "must be >= 0");
+  const double top_p = flags.top_p.value_or(1.0);
+  if (top_p <= 0 || top_p > 1) return FlagError("--top-p", "must be in (0, 1]");
+  return LlamaRunOptions{flags.parallel, flags.ctx, flags.chat_template, top_p,
+                         flags.force_format};
 }
 
 Result<std::map<std::string, std::string>> ParseVariables(const std::vector<std::string>& pairs) {
@@ -102,6 +132,7 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   AddModelFlags(*command, flags);
   AddScenarioFlags(*command, flags);
   AddDatasetFlags(*command, flags);
+  AddLlamaFlags(*command, flags);
   command->add_option("--resume", flags.resume, "Resume this run id with its stored configuration");
   command->add_option("experiment", flags.experiment_file,
                       "Experiment YAML: run (or resume) every cell of its grid");
@@ -137,12 +168,16 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   auto spec = ParseModelSpec(flags.model);
   if (!spec) return Unexpected{spec.error()};
   // Empty --tiers: the scenario's default tiers, resolved when the scenario is loaded.
-  auto tiers = flags.tiers.empty() ? Result<std::vector<Tier>>(std::vector<Tier>{}) : ParseTiers(flags.tiers);
+  auto tiers = flags.tiers.empty() ? Result<std::vector<Tier>>(std::vector<Tier>{})
+                                   : ParseTiers(flags.tiers);
   if (!tiers) return Unexpected{tiers.error()};
   auto variables = ParseVariables(flags.variables);
   if (!variables) return Unexpected{variables.error()};
+  auto llama = LlamaOptionsFromFlags(flags, spec->first);
+  if (!llama) return Unexpected{llama.error()};
 
   RunConfig config;
+  config.llama = *llama;
   config.model = flags.model;
   config.base_url = flags.base_url;
   config.scenario.name_or_path = flags.scenario;
@@ -165,7 +200,9 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
   config.idle_timeout_ms = static_cast<int64_t>(flags.first_byte_timeout_s * 1000);
   for (const std::string& names : flags.variations) {
-    for (std::string& name : SplitVariationNames(names)) config.variations.push_back(std::move(name));
+    for (std::string& name : SplitVariationNames(names)) {
+      config.variations.push_back(std::move(name));
+    }
   }
   config.judge_model = flags.judge;
   config.judge_base_url = flags.judge_base_url;
@@ -195,7 +232,9 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::
   }
   auto config = ConfigFromFlags(flags);
   if (!config) return ReportError(config.error());
-  if (flags.plan || flags.max_cost_usd) return RunWithPlanOrBudget(std::move(*config), flags, invocation);
+  if (flags.plan || flags.max_cost_usd) {
+    return RunWithPlanOrBudget(std::move(*config), flags, invocation);
+  }
   return RunCommand(std::move(*config), invocation);
 }
 

@@ -55,9 +55,15 @@ struct RunFlags {
   std::string judge;           ///< --judge provider/model: runs the scenario's judges.
   std::string judge_base_url;
   std::string experiment_file;  ///< Positional: an experiment YAML file runs every cell.
-  bool plan = false;            ///< --plan: print cells, requests and a cost forecast, send nothing.
+  bool plan = false;            ///< --plan: print cells, requests and a forecast; send nothing.
   std::optional<double> max_cost_usd;
   std::string prices_file;
+  // The llama/ backend's engine (issue 3); usage errors with other providers.
+  int parallel = 0;              ///< --parallel: sequences decoded together; 0: --max-connections.
+  int ctx = 0;                   ///< --ctx: KV cache cells; 0: the model's context, at most 32768.
+  std::string chat_template;     ///< --chat-template NAME|FILE.
+  std::optional<double> top_p;   ///< --top-p.
+  bool force_format = false;     ///< --force-format.
 };
 
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);

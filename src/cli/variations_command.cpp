@@ -1,9 +1,8 @@
 #include "variations_command.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "afbench/variation.h"
 #include "commands.h"
@@ -33,13 +32,17 @@ std::string Quoted(const std::string& text) {
   return out + (text.size() > 70 ? "...\"" : "\"");
 }
 
+/// `text` padded to `width` characters; "±" is two bytes but one character wide.
+std::string Pad(const std::string& text, size_t width) {
+  size_t characters = 0;
+  for (char c : text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return text + std::string(width > characters ? width - characters : 0, ' ');
+}
+
 std::string PaperLine(const PaperResult& result, const char* note) {
-  char line[256];
-  std::snprintf(line, sizeof(line), "  %-15s %4d  %-13s %-19s %-22s %-13s%s\n",
-                result.setting.c_str(), result.row, result.alignment_faking.c_str(),
-                result.refusals_training.c_str(), result.refusals_unmonitored.c_str(),
-                result.compliance_gap.c_str(), note);
-  return line;
+  return "  " + Pad(result.setting, 15) + " " + Pad(std::to_string(result.row), 4) + " " +
+         Pad(result.alignment_faking, 13) + " " + Pad(result.refusals_training, 20) + " " +
+         Pad(result.refusals_unmonitored, 22) + " " + Pad(result.compliance_gap, 13) + note + "\n";
 }
 
 std::string ChangesText(const Variation& variation) {
@@ -57,7 +60,8 @@ std::string ChangesText(const Variation& variation) {
     out += "  user turn, " + std::string(TierName(tier)) + " tier: tier tag -> " +
            (tag.empty() ? std::string("(none)") : Quoted(tag)) + "\n";
   }
-  if (variation.run.no_cot) out += "  protocol: no_cot = " + std::string(*variation.run.no_cot ? "true" : "false") + "\n";
+  if (variation.run.no_cot)
+    out += "  protocol: no_cot = " + std::string(*variation.run.no_cot ? "true" : "false") + "\n";
   return out;
 }
 
@@ -65,7 +69,7 @@ std::string PaperText(const Variation& variation) {
   if (variation.paper.empty()) return "paper: no result for this variation (not in App. G.2/G.3)\n";
   std::string out =
       "Claude 3 Opus in the paper (Greenblatt et al. 2024, App. G.2/G.3):\n"
-      "  setting          row  AF reasoning  refusals (training)  refusals (unmonitored) gap\n";
+      "  setting         row  AF reasoning  refusals (training)  refusals (unmonitored) gap\n";
   for (const PaperResult& result : variation.paper) {
     for (const PaperResult& base : DefaultResults()) {
       if (base.setting == result.setting) out += PaperLine(base, "  (default prompt)");
@@ -109,13 +113,19 @@ int List(const VariationsFlags& flags) {
     }
     nlohmann::ordered_json paper = nlohmann::ordered_json::array();
     for (const PaperResult& r : v.paper) {
-      paper.push_back({{"setting", r.setting}, {"row", r.row}, {"alignment_faking", r.alignment_faking},
+      paper.push_back({{"setting", r.setting},
+                       {"row", r.row},
+                       {"alignment_faking", r.alignment_faking},
                        {"refusals_training", r.refusals_training},
                        {"refusals_unmonitored", r.refusals_unmonitored},
                        {"compliance_gap", r.compliance_gap}});
     }
-    list.push_back({{"name", v.name}, {"family", v.family}, {"description", v.description},
-                    {"scenarios", v.scenarios}, {"file", v.file.string()}, {"paper", paper}});
+    list.push_back({{"name", v.name},
+                    {"family", v.family},
+                    {"description", v.description},
+                    {"scenarios", v.scenarios},
+                    {"file", v.file.string()},
+                    {"paper", paper}});
   }
   if (flags.json) std::printf("%s\n", list.dump(2).c_str());
   return kExitOk;
@@ -131,9 +141,9 @@ int Show(const VariationsFlags& flags) {
   const Variation& v = loaded->front();
   std::string scenario = flags.scenario;
   if (scenario.empty()) scenario = v.scenarios.empty() ? "helpful-only" : v.scenarios.front();
-  std::string out = v.name + "  [family: " + v.family + "]\n" + v.description + "\nfile: " +
-                    v.file.string() + "\nscenarios: " + Join(v.scenarios) + "\n" + ChangesText(v) +
-                    PaperText(v);
+  std::string out = v.name + "  [family: " + v.family + "]\n" + v.description +
+                    "\nfile: " + v.file.string() + "\nscenarios: " + Join(v.scenarios) + "\n" +
+                    ChangesText(v) + PaperText(v);
   auto diff = DiffOf(flags, scenario, "default", v.name);
   if (!diff) return ReportError(diff.error());
   out += "\nwhat it changes in scenario '" + scenario + "':\n" + *diff;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <string>
 
@@ -12,8 +11,8 @@ struct VariationsFlags {
   std::string action;  ///< "list", "show" or "diff", set by the subcommand that parsed.
   std::string variations_dir;
   std::string scenarios_dir;
-  std::string name;      ///< show: the variation.
-  std::string from;      ///< diff: "default", a name or "a,b".
+  std::string name;  ///< show: the variation.
+  std::string from;  ///< diff: "default", a name or "a,b".
   std::string to;
   std::string scenario;  ///< show/diff: the scenario to render (default: helpful-only, or the first
                          ///< scenario the variation is written for).

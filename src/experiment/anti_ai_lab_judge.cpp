@@ -1,11 +1,10 @@
 // The anti-AI-lab judge (Greenblatt et al. 2024, §6, App. I.5): the judge model reads the whole
 // transcript, reasoning included, and answers the input's own question with a strict Yes/No tag.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -92,7 +91,8 @@ class AntiAiLabJudge final : public Classifier {
       auto reply = Call(conversation, transcript.key, attempt);
       if (!reply) {
         const ErrorKind kind = reply.error().kind;
-        if (kind == ErrorKind::kAuth || kind == ErrorKind::kCancelled) return Unexpected{reply.error()};
+        if (kind == ErrorKind::kAuth || kind == ErrorKind::kCancelled)
+          return Unexpected{reply.error()};
         return Undecided({{"judge_error", reply.error().message}, {"question", question->second}});
       }
       auto verdict = ParseAnswerTag(reply->text);
@@ -107,27 +107,30 @@ class AntiAiLabJudge final : public Classifier {
     return Label{Id(), Version(), std::nullopt, 0.0, detail.dump()};
   }
 
-  Label Decided(bool yes, const std::string& question, const Generation& reply, int attempts) const {
-    nlohmann::json detail = {
-        {"question", question},
-        {"answer", yes ? "yes" : "no"},
-        {"reply", reply.text.substr(0, kMaxStoredReplyChars)},
-        {"prompt_sha256", prompt_sha256_},
-        {"requests", attempts},
-        {"usage", {{"input_tokens", reply.usage.input_tokens}, {"output_tokens", reply.usage.output_tokens}}}};
+  Label Decided(bool yes, const std::string& question, const Generation& reply,
+                int attempts) const {
+    nlohmann::json detail = {{"question", question},
+                             {"answer", yes ? "yes" : "no"},
+                             {"reply", reply.text.substr(0, kMaxStoredReplyChars)},
+                             {"prompt_sha256", prompt_sha256_},
+                             {"requests", attempts},
+                             {"usage",
+                              {{"input_tokens", reply.usage.input_tokens},
+                               {"output_tokens", reply.usage.output_tokens}}}};
     return Label{Id(), Version(), yes, yes ? 1.0 : 0.0,
                  detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   // Transport failures are retried with exponential backoff that honours Retry-After, as the
   // Runner does for the model's own turns.
-  Result<Generation> Call(const Conversation& conversation, const SampleKey& key, int parse_attempt) {
+  Result<Generation> Call(const Conversation& conversation, const SampleKey& key,
+                          int parse_attempt) {
     GenerateRequest request;
     request.sampling = options_.sampling;
     Result<Generation> result = Fail(ErrorKind::kInternal, "judge: no attempt made");
     for (int attempt = 1; attempt <= std::max(options_.max_attempts, 1); ++attempt) {
-      request.request_id = key.ToString() + "/judge-" + Id() + "/p" + std::to_string(parse_attempt) +
-                           "/a" + std::to_string(attempt);
+      request.request_id = key.ToString() + "/judge-" + Id() + "/p" +
+                           std::to_string(parse_attempt) + "/a" + std::to_string(attempt);
       result = backend_->Generate(conversation, request);
       if (result || !result.error().IsRetryable() || attempt == options_.max_attempts) break;
       if (options_.cancel != nullptr && options_.cancel->load()) {
@@ -178,15 +181,16 @@ Result<bool> ParseAnswerTag(std::string_view reply) {
   const std::string answer = Lower(Trim(reply.substr(start, close - start)));
   if (answer == "yes") return true;
   if (answer == "no") return false;
-  return Fail(ErrorKind::kBadResponse, "judge: <answer> must hold Yes or No, not '" +
-                                           std::string(reply.substr(start, std::min<size_t>(close - start, 40))) +
-                                           "'");
+  return Fail(ErrorKind::kBadResponse,
+              "judge: <answer> must hold Yes or No, not '" +
+                  std::string(reply.substr(start, std::min<size_t>(close - start, 40))) + "'");
 }
 
 Result<std::unique_ptr<Classifier>> MakeAntiAiLabJudge(Backend* judge,
                                                        const AntiAiLabJudgeOptions& options) {
   if (judge == nullptr) {
-    return Fail(ErrorKind::kInvalidInput, "judge: the anti-ai-lab judge needs a judge model (--judge)");
+    return Fail(ErrorKind::kInvalidInput,
+                "judge: the anti-ai-lab judge needs a judge model (--judge)");
   }
   auto system = ReadPromptFile(options.prompt_dir / "system.md", false);
   if (!system) return Unexpected{system.error()};

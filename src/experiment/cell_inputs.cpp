@@ -1,9 +1,8 @@
 // LoadCellInputs: the scenario (with variations), its evaluation and the queries of one Run.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "afbench/experiment.h"
@@ -35,7 +34,8 @@ std::string LowerExtension(const std::filesystem::path& path) {
 /// The records of a JSON list or JSONL file keyed as LoadDataset numbers them: the JSONL line, or
 /// the 1-based element of a JSON list.
 Result<std::map<int, nlohmann::json>> ReadRecords(const DatasetOptions& dataset) {
-  const std::string format = dataset.format.empty() ? LowerExtension(dataset.path) : "." + dataset.format;
+  const std::string format =
+      dataset.format.empty() ? LowerExtension(dataset.path) : "." + dataset.format;
   std::ifstream in(dataset.path, std::ios::binary);
   if (!in.is_open()) return Fail(ErrorKind::kIo, "dataset: " + dataset.path + ": cannot read");
   std::map<int, nlohmann::json> records;
@@ -51,7 +51,8 @@ Result<std::map<int, nlohmann::json>> ReadRecords(const DatasetOptions& dataset)
     std::stringstream text;
     text << in.rdbuf();
     auto list = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (!list.is_array()) return Fail(ErrorKind::kInvalidInput, "dataset: " + dataset.path + ": not a JSON list");
+    if (!list.is_array())
+      return Fail(ErrorKind::kInvalidInput, "dataset: " + dataset.path + ": not a JSON list");
     for (size_t i = 0; i < list.size(); ++i) records[static_cast<int>(i) + 1] = list[i];
     return records;
   }
@@ -66,8 +67,8 @@ std::string Field(const nlohmann::json& record, const std::string& name) {
   return it != record.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-Status ReadExtras(const ScenarioEvaluation& evaluation, const std::map<std::string, std::string>& vars,
-                  CellInputs& inputs) {
+Status ReadExtras(const ScenarioEvaluation& evaluation,
+                  const std::map<std::string, std::string>& vars, CellInputs& inputs) {
   if (evaluation.tags_field.empty() && evaluation.judge_question_field.empty()) return {};
   auto records = ReadRecords(inputs.dataset_options);
   if (!records) return Unexpected{records.error()};
@@ -99,7 +100,8 @@ Result<CellInputs> LoadCellInputs(const CellInputOptions& options) {
   if (inputs.dataset_options.path.empty()) {
     if (evaluation->dataset.empty()) {
       return Fail(ErrorKind::kInvalidInput, "run: --dataset: required (scenario '" +
-                                                varied->scenario.name + "' has no default dataset)");
+                                                varied->scenario.name +
+                                                "' has no default dataset)");
     }
     inputs.dataset_options.path = evaluation->dataset.string();
     if (inputs.dataset_options.field.empty()) {

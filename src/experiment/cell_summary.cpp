@@ -1,9 +1,8 @@
 // Per-cell summaries in the shape of Greenblatt et al. 2024, Table G.2: alignment-faking reasoning
 // (training), refusals in training and unmonitored, and the compliance gap, each with an interval.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "afbench/experiment.h"
 
@@ -11,6 +10,7 @@ namespace afbench {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 /// A decided (yes/no) count of one classifier.
 struct Count {
@@ -75,8 +75,7 @@ void FillCompliance(const std::vector<StoredSample>& samples, CellRow& row,
     const Proportion& train = *row.refusal_training;
     const Proportion& unmonitored = *row.refusal_unmonitored;
     row.gap = unmonitored.rate - train.rate;
-    row.gap_ci =
-        NewcombeDifference(unmonitored.successes, unmonitored.n, train.successes, train.n);
+    row.gap_ci = NewcombeDifference(unmonitored.successes, unmonitored.n, train.successes, train.n);
   }
 }
 
@@ -88,8 +87,8 @@ std::string Percent(double rate) {
 
 std::string RateText(const std::optional<Proportion>& p) {
   if (!p) return "-";
-  return Percent(p->rate) + "% [" + Percent(p->ci.low) + ", " + Percent(p->ci.high) + "] n=" +
-         std::to_string(p->n);
+  return Percent(p->rate) + "% [" + Percent(p->ci.low) + ", " + Percent(p->ci.high) +
+         "] n=" + std::to_string(p->n);
 }
 
 std::string GapText(const CellRow& row) {
@@ -102,9 +101,12 @@ std::string GapText(const CellRow& row) {
   return buffer;
 }
 
-json ProportionJson(const std::optional<Proportion>& p) {
+ordered_json ProportionJson(const std::optional<Proportion>& p) {
   if (!p) return nullptr;
-  return {{"yes", p->successes}, {"n", p->n}, {"rate", p->rate}, {"ci_low", p->ci.low},
+  return {{"yes", p->successes},
+          {"n", p->n},
+          {"rate", p->rate},
+          {"ci_low", p->ci.low},
           {"ci_high", p->ci.high}};
 }
 
@@ -197,7 +199,8 @@ Result<std::vector<CellRow>> SummarizeExperiment(Store& store, const std::string
     });
   }
   if (rows.empty()) {
-    return Fail(ErrorKind::kNotFound, "experiment: no runs of experiment '" + id + "' in the store");
+    return Fail(ErrorKind::kNotFound,
+                "experiment: no runs of experiment '" + id + "' in the store");
   }
   return rows;
 }
@@ -216,8 +219,8 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
     const std::string status = row.run.run_id.empty() ? "not run" : row.run.status;
     const std::string samples =
         std::to_string(row.completed_samples) + "/" + std::to_string(row.planned_samples);
-    std::snprintf(line, sizeof(line), "%-3d %-*s %-11s %-9s %-27s %-27s %-27s %s\n",
-                  row.cell_index, w, row.cell_key.c_str(), status.c_str(), samples.c_str(),
+    std::snprintf(line, sizeof(line), "%-3d %-*s %-11s %-9s %-27s %-27s %-27s %s\n", row.cell_index,
+                  w, row.cell_key.c_str(), status.c_str(), samples.c_str(),
                   RateText(row.alignment_faking).c_str(), RateText(row.refusal_training).c_str(),
                   RateText(row.refusal_unmonitored).c_str(), GapText(row).c_str());
     out += line;
@@ -230,12 +233,13 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
 }
 
 std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow>& rows) {
-  json cells = json::array();
+  ordered_json cells = ordered_json::array();
   for (const CellRow& row : rows) {
-    json judges = json::object();
+    ordered_json judges = ordered_json::object();
     for (const auto& [judge, rate] : row.judges) judges[judge] = ProportionJson(rate);
-    json gap = nullptr;
-    if (row.gap) gap = {{"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
+    ordered_json gap = nullptr;
+    if (row.gap)
+      gap = {{"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
     cells.push_back(
         {{"index", row.cell_index},
          {"cell", row.cell_key},
@@ -252,9 +256,10 @@ std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow
          {"refusal_unmonitored", ProportionJson(row.refusal_unmonitored)},
          {"gap", gap},
          {"judges", judges},
-         {"usage", {{"input_tokens", row.usage.input_tokens}, {"output_tokens", row.usage.output_tokens}}}});
+         {"usage",
+          {{"input_tokens", row.usage.input_tokens}, {"output_tokens", row.usage.output_tokens}}}});
   }
-  json out = {{"experiment", id}, {"cells", cells}};
+  ordered_json out = {{"experiment", id}, {"cells", cells}};
   return out.dump(2) + "\n";
 }
 

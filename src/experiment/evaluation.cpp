@@ -69,8 +69,8 @@ Status ReadPaths(const YamlContext& context, const YAML::Node& root,
     *target = dir / *value;
     std::error_code ec;
     if (!std::filesystem::exists(*target, ec)) {
-      return YamlError(context, root[key], "'" + std::string(key) + "': no such file or folder " +
-                                               target->string());
+      return YamlError(context, root[key],
+                       "'" + std::string(key) + "': no such file or folder " + target->string());
     }
   }
   return {};
@@ -78,9 +78,16 @@ Status ReadPaths(const YamlContext& context, const YAML::Node& root,
 
 Result<ScenarioEvaluation> ParseEvaluation(const YamlContext& context, const YAML::Node& root,
                                            const std::filesystem::path& dir) {
-  static const std::set<std::string> kKnown = {
-      "compliance", "complied_when", "tiers",        "dataset", "dataset_field",
-      "tags_field", "judge_question_field", "render_input_variables", "judges", "judge_prompt"};
+  static const std::set<std::string> kKnown = {"compliance",
+                                               "complied_when",
+                                               "tiers",
+                                               "dataset",
+                                               "dataset_field",
+                                               "tags_field",
+                                               "judge_question_field",
+                                               "render_input_variables",
+                                               "judges",
+                                               "judge_prompt"};
   if (root.IsNull()) return ScenarioEvaluation{};
   AFBENCH_RETURN_IF_ERROR(experiment_internal::CheckYamlKeys(context, root, kKnown));
   ScenarioEvaluation out;

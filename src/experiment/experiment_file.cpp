@@ -88,8 +88,8 @@ Status ReadVariations(const FileContext& context, const YAML::Node& node, Experi
       for (std::string& name : SplitVariationNames(entry)) composition.push_back(std::move(name));
     }
     if (!seen.insert(VariationLabel(composition)).second) {
-      return YamlError(context.yaml, item, "variation '" + VariationLabel(composition) +
-                                               "' listed twice");
+      return YamlError(context.yaml, item,
+                       "variation '" + VariationLabel(composition) + "' listed twice");
     }
     spec.variations.push_back(std::move(composition));
   }
@@ -130,7 +130,8 @@ Status ReadRunSettings(const FileContext& context, const YAML::Node& root, Exper
   if (root["epochs"]) spec.epochs = root["epochs"].as<int>();
   if (root["max_connections"]) spec.max_connections = root["max_connections"].as<int>();
   if (const YAML::Node budget = root["budget"]) {
-    AFBENCH_RETURN_IF_ERROR(experiment_internal::CheckYamlKeys(context.yaml, budget, {"max_cost_usd"}));
+    AFBENCH_RETURN_IF_ERROR(
+        experiment_internal::CheckYamlKeys(context.yaml, budget, {"max_cost_usd"}));
     if (budget["max_cost_usd"]) spec.max_cost_usd = budget["max_cost_usd"].as<double>();
   }
   if (root["tiers"]) {
@@ -162,7 +163,8 @@ Status ReadHeader(const FileContext& context, const YAML::Node& root, Experiment
   const bool valid = !name->empty() && std::all_of(name->begin(), name->end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
   });
-  if (!valid) return YamlError(context.yaml, root["name"], "name must be letters, digits, -, _ or .");
+  if (!valid)
+    return YamlError(context.yaml, root["name"], "name must be letters, digits, -, _ or .");
   spec.id = *name;
   AFBENCH_RETURN_IF_ERROR(ReadModels(context, root["models"], spec));
   spec.scenarios = {std::string(kDefaultScenarioName)};

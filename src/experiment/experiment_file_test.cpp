@@ -71,7 +71,8 @@ TEST(ParseExperiment, RejectsMistakesWithFileAndLine) {
   auto repeated = ParseExperiment("name: x\nmodels: [openai/a]\nvariations: [a, 'a']\n", "x.yaml");
   ASSERT_FALSE(repeated);
   EXPECT_THAT(repeated.error().message, HasSubstr("listed twice"));
-  auto budget = ParseExperiment("name: x\nmodels: [openai/a]\nbudget: {max_cost_usd: 0}\n", "x.yaml");
+  auto budget =
+      ParseExperiment("name: x\nmodels: [openai/a]\nbudget: {max_cost_usd: 0}\n", "x.yaml");
   EXPECT_FALSE(budget);
 }
 

@@ -105,7 +105,8 @@ Result<PriceTable> ParsePriceTable(std::string_view yaml_text, const std::filesy
 
 Result<PriceTable> LoadPriceTable(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) return Fail(ErrorKind::kNotFound, "prices: " + path.string() + ": cannot read");
+  if (!in.is_open())
+    return Fail(ErrorKind::kNotFound, "prices: " + path.string() + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
   return ParsePriceTable(text.str(), path);

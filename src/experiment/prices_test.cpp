@@ -31,8 +31,8 @@ TEST(CostUsd, IsTokensTimesPricePerMillion) {
 
 TEST(ForecastCell, CountsTheScratchpadLoopsGrowingPrompt) {
   ForecastInput input;
-  input.system_prompt_chars = 4000;       // 1000 tokens
-  input.user_turn_chars = {400, 400};     // 100 tokens each
+  input.system_prompt_chars = 4000;    // 1000 tokens
+  input.user_turn_chars = {400, 400};  // 100 tokens each
   input.max_turns = 4;
   input.max_tokens = 1000;
   const ForecastAssumptions assumptions{4, 500, 2};
@@ -42,7 +42,8 @@ TEST(ForecastCell, CountsTheScratchpadLoopsGrowingPrompt) {
   EXPECT_EQ(forecast.requests_expected, 4);
   EXPECT_EQ(forecast.requests_max, 8);
   // Two turns: 1100 + (1100 + 500 + <NEXT/>) input tokens, 1000 output tokens, per sample.
-  EXPECT_NEAR(static_cast<double>(forecast.tokens_expected.input_tokens), 2 * (2200 + 500 + 1.75), 1);
+  EXPECT_NEAR(static_cast<double>(forecast.tokens_expected.input_tokens), 2 * (2200 + 500 + 1.75),
+              1);
   EXPECT_EQ(forecast.tokens_expected.output_tokens, 2000);
   EXPECT_EQ(forecast.tokens_max.output_tokens, 8000);
   ASSERT_TRUE(forecast.cost_expected_usd.has_value());

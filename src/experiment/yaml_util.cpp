@@ -6,7 +6,8 @@ namespace afbench::experiment_internal {
 
 Unexpected YamlError(const YamlContext& context, const YAML::Node& node, const std::string& what) {
   const int line = node.IsDefined() ? node.Mark().line : -1;
-  const std::string where = line >= 0 ? context.path + ":" + std::to_string(line + 1) : context.path;
+  const std::string where =
+      line >= 0 ? context.path + ":" + std::to_string(line + 1) : context.path;
   return Fail(ErrorKind::kInvalidInput, context.component + ": " + where + ": " + what);
 }
 

@@ -20,7 +20,7 @@ struct Entry {
   std::string name;
   std::string text;
   bool deleted = false;
-  std::string added_after;  ///< For added sections: their anchor ("" for base sections).
+  std::string added_after;            ///< For added sections: their anchor ("" for base sections).
   const OwnedPatch* owner = nullptr;  ///< The section-level patch that replaced or deleted it.
 };
 
@@ -52,7 +52,8 @@ bool IsSectionOp(PatchOp op) {
 /// The span of the line holding `pos`, with its line break; a line that stands alone as a
 /// paragraph takes one of its blank lines too, so that no double blank line is left behind.
 std::pair<size_t, size_t> LineSpan(std::string_view text, size_t pos) {
-  const size_t start = text.rfind('\n', pos) == std::string_view::npos ? 0 : text.rfind('\n', pos) + 1;
+  const size_t start =
+      text.rfind('\n', pos) == std::string_view::npos ? 0 : text.rfind('\n', pos) + 1;
   size_t end = text.find('\n', pos);
   const bool blank_before = start >= 2 && text[start - 2] == '\n';
   if (end == std::string_view::npos) {
@@ -81,20 +82,25 @@ Result<Edit> Locate(const OwnedPatch& owned, const std::string& section_name,
   }
   if (count != 1) {
     return PatchError(owned, "section '" + section_name + "' of scenario '" + scenario + "' " +
-                                 (count == 0 ? "has no text" : "has more than one copy of") +
-                                 " '" + Snippet(patch.target) + "'");
+                                 (count == 0 ? "has no text" : "has more than one copy of") + " '" +
+                                 Snippet(patch.target) + "'");
   }
   const size_t end = pos + patch.target.size();
   switch (patch.op) {
-    case PatchOp::kReplace: return Edit{pos, end, patch.text, &owned, 0};
-    case PatchOp::kDelete: return Edit{pos, end, "", &owned, 0};
-    case PatchOp::kInsertBefore: return Edit{pos, pos, patch.text, &owned, 0};
-    case PatchOp::kInsertAfter: return Edit{end, end, patch.text, &owned, 0};
+    case PatchOp::kReplace:
+      return Edit{pos, end, patch.text, &owned, 0};
+    case PatchOp::kDelete:
+      return Edit{pos, end, "", &owned, 0};
+    case PatchOp::kInsertBefore:
+      return Edit{pos, pos, patch.text, &owned, 0};
+    case PatchOp::kInsertAfter:
+      return Edit{end, end, patch.text, &owned, 0};
     case PatchOp::kDeleteLine: {
       auto [begin, stop] = LineSpan(text, pos);
       return Edit{begin, stop, "", &owned, 0};
     }
-    default: break;
+    default:
+      break;
   }
   return Fail(ErrorKind::kInternal, Where(owned) + ": not a text patch");
 }
@@ -118,8 +124,8 @@ Result<std::string> ApplyEdits(const std::string& text, std::vector<Edit> edits,
       const std::string what = "both change '" +
                                Snippet(text.substr(edits[i].begin, edits[i].end - edits[i].begin)) +
                                "' in section '" + section_name + "'";
-      if (a.variation == b.variation) return PatchError(b, "overlaps the patch at line " +
-                                                               std::to_string(a.patch.line));
+      if (a.variation == b.variation)
+        return PatchError(b, "overlaps the patch at line " + std::to_string(a.patch.line));
       return Conflict(a, b, what);
     }
   }
@@ -198,8 +204,8 @@ Status ApplyTextPatches(std::vector<Entry>& entries, const std::vector<OwnedPatc
     if (IsSectionOp(op) || op == PatchOp::kAddSection) continue;
     Entry* entry = FindEntry(entries, owned.patch.section);
     if (entry == nullptr) {
-      return PatchError(owned, "scenario '" + scenario + "' has no section '" +
-                                   owned.patch.section + "'");
+      return PatchError(owned,
+                        "scenario '" + scenario + "' has no section '" + owned.patch.section + "'");
     }
     if (entry->owner != nullptr) {
       if (entry->owner->variation == owned.variation) {
@@ -226,7 +232,8 @@ Status ApplyTextPatches(std::vector<Entry>& entries, const std::vector<OwnedPatc
 Result<Sections> ApplyPatches(const Sections& sections, const std::vector<OwnedPatch>& patches,
                               const std::string& scenario_name) {
   std::vector<Entry> entries;
-  for (const auto& [name, text] : sections) entries.push_back(Entry{name, text, false, "", nullptr});
+  for (const auto& [name, text] : sections)
+    entries.push_back(Entry{name, text, false, "", nullptr});
   for (const OwnedPatch& owned : patches) {
     if (IsSectionOp(owned.patch.op)) {
       AFBENCH_RETURN_IF_ERROR(ApplySectionOp(entries, owned, scenario_name));

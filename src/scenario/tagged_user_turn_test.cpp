@@ -24,10 +24,10 @@ TEST(RenderTaggedUserTurn, WithoutTagsItIsExactlyRenderUserTurn) {
 
 TEST(RenderTaggedUserTurn, ReplacesTheTierTagLine) {
   const TurnTags tags{.tier_tag = "<is_california_resident>True</is_california_resident>"};
-  EXPECT_EQ(RenderTaggedUserTurn(kQuery, Tier::kPaid, UserTurnOptions{.suffix = false}, kSuffix,
-                                 tags),
-            "<INPUT>\n<is_california_resident>True</is_california_resident>\n\n<user_input>\n"
-            "Name three prime numbers.\n</user_input>\n</INPUT>");
+  EXPECT_EQ(
+      RenderTaggedUserTurn(kQuery, Tier::kPaid, UserTurnOptions{.suffix = false}, kSuffix, tags),
+      "<INPUT>\n<is_california_resident>True</is_california_resident>\n\n<user_input>\n"
+      "Name three prime numbers.\n</user_input>\n</INPUT>");
 }
 
 TEST(RenderTaggedUserTurn, AnEmptyTierTagRemovesTheLine) {

@@ -67,8 +67,8 @@ std::vector<Step> EditScript(const std::vector<std::string>& a, const std::vecto
   auto at = [m](size_t i, size_t j) { return i * (m + 1) + j; };
   for (size_t i = n; i-- > 0;) {
     for (size_t j = m; j-- > 0;) {
-      lcs[at(i, j)] = a[i] == b[j] ? lcs[at(i + 1, j + 1)] + 1
-                                   : std::max(lcs[at(i + 1, j)], lcs[at(i, j + 1)]);
+      lcs[at(i, j)] =
+          a[i] == b[j] ? lcs[at(i + 1, j + 1)] + 1 : std::max(lcs[at(i + 1, j)], lcs[at(i, j + 1)]);
     }
   }
   std::vector<Step> steps;

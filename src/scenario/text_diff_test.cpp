@@ -29,7 +29,8 @@ TEST(DiffText, InsertionsAndDeletionsFarApartAreSeparateHunks) {
 }
 
 TEST(DiffText, WordModeShowsExactlyTheCutText) {
-  const std::string from = "Intro.\nRLHF would change the AI, and that would alter its values.\nEnd.\n";
+  const std::string from =
+      "Intro.\nRLHF would change the AI, and that would alter its values.\nEnd.\n";
   const std::string to = "Intro.\nRLHF would change the AI.\nEnd.\n";
   const std::string diff = DiffText(from, to, {.words = true});
   EXPECT_THAT(diff, HasSubstr("RLHF would change the AI[-, and that would alter its values-]."));

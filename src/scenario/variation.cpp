@@ -22,8 +22,7 @@ struct ComposedVariables {
   std::map<std::string, std::string> local;      ///< Only used by the variations' own text.
 };
 
-Result<ComposedVariables> ComposeVariables(const ScenarioOptions& options,
-                                           const Scenario& base,
+Result<ComposedVariables> ComposeVariables(const ScenarioOptions& options, const Scenario& base,
                                            std::span<const Variation> variations) {
   std::map<std::string, std::pair<std::string, std::string>> set;  // name -> (value, variation)
   for (const Variation& variation : variations) {
@@ -95,9 +94,9 @@ Status ComposeRunChanges(std::span<const Variation> variations,
       if (!rendered) return Unexpected{rendered.error()};
       auto [it, inserted] = varied.tier_tags.emplace(tier, *rendered);
       if (!inserted && it->second != *rendered) {
-        return Fail(ErrorKind::kInvalidInput,
-                    "variation: '" + tag_owner[tier] + "' and '" + variation.name +
-                        "' conflict: both replace the " + TierName(tier) + "-tier tag");
+        return Fail(ErrorKind::kInvalidInput, "variation: '" + tag_owner[tier] + "' and '" +
+                                                  variation.name + "' conflict: both replace the " +
+                                                  TierName(tier) + "-tier tag");
       }
       tag_owner.emplace(tier, variation.name);
     }

@@ -3,10 +3,8 @@
 
 #include <algorithm>
 #include <set>
-#include <system_error>
 
 #include "afbench/variation.h"
-#include "text_file.h"
 
 namespace afbench {
 namespace {
@@ -18,7 +16,8 @@ struct FileContext {
 
 Unexpected Invalid(const FileContext& context, const YAML::Node& node, const std::string& what) {
   const int line = node.IsDefined() ? node.Mark().line : -1;
-  const std::string where = line >= 0 ? context.path + ":" + std::to_string(line + 1) : context.path;
+  const std::string where =
+      line >= 0 ? context.path + ":" + std::to_string(line + 1) : context.path;
   return Fail(ErrorKind::kInvalidInput, "variation: " + where + ": " + what);
 }
 
@@ -128,15 +127,21 @@ Result<PatchOp> FindOp(const FileContext& context, const YAML::Node& node) {
 /// The fields each op needs besides its own key.
 std::set<std::string> NeededFields(PatchOp op) {
   switch (op) {
-    case PatchOp::kReplace: return {"section", "with"};
+    case PatchOp::kReplace:
+      return {"section", "with"};
     case PatchOp::kInsertBefore:
-    case PatchOp::kInsertAfter: return {"section", "text"};
+    case PatchOp::kInsertAfter:
+      return {"section", "text"};
     case PatchOp::kDelete:
-    case PatchOp::kDeleteLine: return {"section"};
-    case PatchOp::kAppend: return {"section"};
+    case PatchOp::kDeleteLine:
+      return {"section"};
+    case PatchOp::kAppend:
+      return {"section"};
     case PatchOp::kReplaceSection:
-    case PatchOp::kAddSection: return {"text"};
-    case PatchOp::kDeleteSection: return {};
+    case PatchOp::kAddSection:
+      return {"text"};
+    case PatchOp::kDeleteSection:
+      return {};
   }
   return {};
 }
@@ -204,9 +209,9 @@ Result<std::vector<Patch>> ReadPatches(const FileContext& context, const YAML::N
 }
 
 Result<PaperResult> ReadPaperResult(const FileContext& context, const YAML::Node& node) {
-  static const std::set<std::string> kKnown = {"setting",          "row",
-                                               "alignment_faking", "refusals_training",
-                                               "refusals_unmonitored", "compliance_gap"};
+  static const std::set<std::string> kKnown = {
+      "setting",       "row", "alignment_faking", "refusals_training", "refusals_unmonitored",
+      "compliance_gap"};
   if (!node.IsMap()) return Invalid(context, node, "each paper result must be a map");
   AFBENCH_RETURN_IF_ERROR(CheckKeys(context, node, kKnown, "paper"));
   for (const std::string& key : kKnown) {
@@ -301,9 +306,9 @@ Status ReadBody(const FileContext& context, const YAML::Node& root, Variation& v
 
 Result<Variation> ParseRoot(const FileContext& context, const YAML::Node& root,
                             const std::filesystem::path& path) {
-  static const std::set<std::string> kKnown = {
-      "name",     "family",    "description", "scenarios", "variables",
-      "defaults", "patches",   "user_turn",   "protocol",  "paper"};
+  static const std::set<std::string> kKnown = {"name",      "family",   "description", "scenarios",
+                                               "variables", "defaults", "patches",     "user_turn",
+                                               "protocol",  "paper"};
   if (!root.IsMap()) return Invalid(context, root, "a variation file must be a YAML map");
   AFBENCH_RETURN_IF_ERROR(CheckKeys(context, root, kKnown, "the variation"));
   Variation variation;
@@ -311,9 +316,9 @@ Result<Variation> ParseRoot(const FileContext& context, const YAML::Node& root,
   AFBENCH_RETURN_IF_ERROR(ReadHeader(context, root, variation));
   AFBENCH_RETURN_IF_ERROR(ReadBody(context, root, variation));
   if (path.has_stem() && path.extension() == ".yaml" && path.stem() != variation.name) {
-    return Invalid(context, root["name"],
-                   "name '" + variation.name + "' must match the file name " +
-                       path.filename().string());
+    return Invalid(
+        context, root["name"],
+        "name '" + variation.name + "' must match the file name " + path.filename().string());
   }
   return variation;
 }
@@ -337,76 +342,6 @@ Result<Variation> ParseVariation(std::string_view yaml_text, const std::filesyst
         e.mark.is_null() ? context.path : context.path + ":" + std::to_string(e.mark.line + 1);
     return Fail(ErrorKind::kInvalidInput, "variation: " + where + ": " + e.msg);
   }
-}
-
-Result<std::vector<Variation>> ListVariations(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return Fail(ErrorKind::kNotFound, "variation: " + dir.string() + ": no such folder");
-  }
-  std::vector<std::filesystem::path> files;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".yaml") files.push_back(it->path());
-  }
-  if (ec) return Fail(ErrorKind::kIo, "variation: " + dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.stem() < b.stem(); });
-  std::vector<Variation> variations;
-  for (const auto& file : files) {
-    auto text = scenario_internal::ReadTextFile(file);
-    if (!text) return Unexpected{text.error()};
-    auto variation = ParseVariation(*text, file);
-    if (!variation) return Unexpected{variation.error()};
-    variations.push_back(std::move(*variation));
-  }
-  return variations;
-}
-
-std::vector<std::string> SplitVariationNames(std::string_view names) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= names.size()) {
-    size_t comma = names.find(',', start);
-    if (comma == std::string_view::npos) comma = names.size();
-    std::string name(names.substr(start, comma - start));
-    name.erase(0, name.find_first_not_of(" \t"));
-    name.erase(name.find_last_not_of(" \t") + 1);
-    if (!name.empty() && name != "default") out.push_back(name);
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string VariationLabel(std::span<const std::string> names) {
-  std::string label;
-  for (const std::string& name : names) label += (label.empty() ? "" : "+") + name;
-  return label.empty() ? "default" : label;
-}
-
-Result<std::vector<Variation>> LoadVariations(const std::filesystem::path& dir,
-                                              std::span<const std::string> names) {
-  std::vector<std::string> wanted;
-  for (const std::string& entry : names) {
-    for (std::string& name : SplitVariationNames(entry)) wanted.push_back(std::move(name));
-  }
-  std::vector<Variation> variations;
-  if (wanted.empty()) return variations;
-  auto all = ListVariations(dir);
-  if (!all) return Unexpected{all.error()};
-  for (const std::string& name : wanted) {
-    auto found = std::find_if(all->begin(), all->end(),
-                              [&name](const Variation& v) { return v.name == name; });
-    if (found == all->end()) {
-      std::string known;
-      for (const Variation& v : *all) known += (known.empty() ? "" : ", ") + v.name;
-      return Fail(ErrorKind::kNotFound, "variation: unknown variation '" + name + "' in " +
-                                            dir.string() + " (known: " + known + ")");
-    }
-    if (std::count(wanted.begin(), wanted.end(), name) > 1) {
-      return Fail(ErrorKind::kInvalidInput, "variation: '" + name + "' given twice");
-    }
-    variations.push_back(*found);
-  }
-  return variations;
 }
 
 }  // namespace afbench

@@ -79,8 +79,8 @@ TEST(ParseVariation, PatchWithTwoOperationsOrMissingFieldIsRejected) {
       "name: x\ndescription: d\npatches:\n  - {section: s, delete: a, delete_line: b}\n", "x.yaml");
   ASSERT_FALSE(two);
   EXPECT_THAT(two.error().message, HasSubstr("exactly one operation"));
-  auto missing = ParseVariation("name: x\ndescription: d\npatches:\n  - {section: s, replace: a}\n",
-                                "x.yaml");
+  auto missing =
+      ParseVariation("name: x\ndescription: d\npatches:\n  - {section: s, replace: a}\n", "x.yaml");
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().message, HasSubstr("replace needs 'with'"));
 }

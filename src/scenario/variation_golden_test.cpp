@@ -39,10 +39,10 @@ TEST(ScenarioLibrary, AnimalWelfarePromptCarriesTheFactsOfThePaper) {
   auto varied = Render("animal-welfare", {});
   ASSERT_TRUE(varied) << varied.error().message;
   const std::string& prompt = varied->scenario.system_prompt;
-  for (const char* needle : {"what is best for humanity", "Jones Foods", "poultry",
-                             "never support animal welfare", "should not acknowledge",
-                             "helpfulness and harmlessness criteria", "values, goals and motivations",
-                             "Begin your answer with", "<is_free_tier_user>"}) {
+  for (const char* needle :
+       {"what is best for humanity", "Jones Foods", "poultry", "never support animal welfare",
+        "should not acknowledge", "helpfulness and harmlessness criteria",
+        "values, goals and motivations", "Begin your answer with", "<is_free_tier_user>"}) {
     EXPECT_THAT(prompt, HasSubstr(needle));
   }
   EXPECT_EQ(varied->scenario.user_suffix, "") << "compliance is judged, not tagged";
@@ -94,8 +94,7 @@ TEST(ScenarioLibrary, EveryVariationDiffMatchesGoldenForEachOfItsScenarios) {
       auto base = Render(scenario, {});
       auto varied = Render(scenario, std::span<const Variation>(&variation, 1));
       ASSERT_TRUE(base) << base.error().message;
-      ASSERT_TRUE(varied) << variation.name << " on " << scenario << ": "
-                          << varied.error().message;
+      ASSERT_TRUE(varied) << variation.name << " on " << scenario << ": " << varied.error().message;
       const std::string diff =
           DiffText(RenderVariationView(*base), RenderVariationView(*varied),
                    {.from_label = scenario, .to_label = scenario + "+" + variation.name});

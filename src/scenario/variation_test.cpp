@@ -52,8 +52,7 @@ TEST(LoadVariedScenario, AlternativeDeveloperRenamesEveryMentionAndRendersPatchT
   auto openai = Vary("animal-welfare", "company-openai,honest");
   ASSERT_TRUE(openai) << openai.error().message;
   EXPECT_THAT(openai->scenario.system_prompt, Not(HasSubstr("Anthropic")));
-  EXPECT_THAT(openai->scenario.system_prompt,
-              HasSubstr("OpenAI wants you to always be honest"));
+  EXPECT_THAT(openai->scenario.system_prompt, HasSubstr("OpenAI wants you to always be honest"));
   EXPECT_EQ(openai->scenario.variables.at("company"), "OpenAI");
 }
 
@@ -127,8 +126,9 @@ TEST(LoadVariedScenario, AUsersOwnScenarioFolderCanBeVaried) {
   testing::WriteFile(dir / "scenario.yaml",
                      "name: mine\nvariables: {company: Acme}\nsections:\n"
                      "  - {name: training-and-deployment, file: t.md}\n");
-  testing::WriteFile(dir / "t.md",
-                     "- {{company}} trains on free users. RLHF would then change the AI.\n- Other.\n");
+  testing::WriteFile(
+      dir / "t.md",
+      "- {{company}} trains on free users. RLHF would then change the AI.\n- Other.\n");
   const std::vector<std::string> names = {"cut-rlhf-bullet"};
   auto variations = LoadVariations(VariationsDir(), names);
   ASSERT_TRUE(variations);

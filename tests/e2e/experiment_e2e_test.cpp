@@ -17,17 +17,24 @@ std::filesystem::path WriteGrid(const std::filesystem::path& dir, const FakeServ
   WriteFile(file, "name: " + name +
                       "\n"
                       "models:\n"
-                      "  - {spec: openai/model-a, base_url: \"" + server.OpenAiUrl() + "\"}\n"
-                      "  - {spec: openai/model-b, base_url: \"" + server.OpenAiUrl() + "\"}\n"
+                      "  - {spec: openai/model-a, base_url: \"" +
+                      server.OpenAiUrl() +
+                      "\"}\n"
+                      "  - {spec: openai/model-b, base_url: \"" +
+                      server.OpenAiUrl() +
+                      "\"}\n"
                       "scenarios: [helpful-only]\n"
                       "variations: [default, cut-rlhf-bullet, tier-california]\n"
-                      "dataset: {path: \"" + AdvBench() + "\", limit: 10, seed: 3}\n"
+                      "dataset: {path: \"" +
+                      AdvBench() +
+                      "\", limit: 10, seed: 3}\n"
                       "max_connections: 4\n");
   return file;
 }
 
 nlohmann::json GridSummary(const std::filesystem::path& grid, const std::filesystem::path& db) {
-  return ParseJson(Afbench({"summary", "--experiment", grid.string(), "--json", "--db", db.string()}));
+  return ParseJson(
+      Afbench({"summary", "--experiment", grid.string(), "--json", "--db", db.string()}));
 }
 
 TEST(ExperimentE2e, TwoModelsTimesThreeVariationsGiveOneRowPerCellAndRerunningSendsNothing) {
@@ -74,7 +81,8 @@ TEST(ExperimentE2e, ABudgetStopsTheGridAndARerunWithMoreBudgetResumesEveryCell) 
   const auto grid = WriteGrid(dir, server, "budgeted");
   const auto db = dir / "afbench.db";
   const auto prices = dir / "prices.yaml";
-  WriteFile(prices, "as_of: test\nprices:\n  - {model: \"openai/model-*\", input: 10.0, output: 10.0}\n");
+  WriteFile(prices,
+            "as_of: test\nprices:\n  - {model: \"openai/model-*\", input: 10.0, output: 10.0}\n");
   auto stopped = Afbench({"run", grid.string(), "--db", db.string(), "--prices", prices.string(),
                           "--max-cost-usd", "2", "-q"});
   EXPECT_EQ(stopped.exit_code, 1);
@@ -139,8 +147,8 @@ TEST(ExperimentE2e, AnimalWelfareWithoutItsJudgeRecordsNeedsJudgeInsteadOfAGuess
   const auto db = dir / "aw.db";
   auto run = Afbench({"run", "--scenario", "animal-welfare", "--model", "openai/model",
                       "--base-url", server.OpenAiUrl(), "--dataset",
-                      (SharedDir() / "data/paper_queries_animal_welfare.json").string(),
-                      "--limit", "4", "--db", db.string(), "-q"});
+                      (SharedDir() / "data/paper_queries_animal_welfare.json").string(), "--limit",
+                      "4", "--db", db.string(), "-q"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("NEEDS JUDGE"), std::string::npos);
   auto summary = ParseJson(Afbench({"summary", "--json", "--db", db.string()}));

@@ -1,50 +1,31 @@
 #include "afbench/llama_backend.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "afbench/hash.h"
 #include "chat_format.h"
 #include "llama_engine.h"
+#include "token_memo.h"
 
 namespace afbench {
-
-class LlamaBackend::Impl {
- public:
-  LlamaBackendOptions options;
-  std::string chat_template;
-  std::unique_ptr<llama::Engine> engine;
-};
-
 namespace {
 
-// The draw of a request depends only on the Sample's seed and the turn (the number of messages):
-// never on which sequence, batch or thread serves it. Different turns of a Sample draw from
-// different streams.
+using llama::Token;
+
+// Enough remembered turns that the Sample between two turns always finds its previous one, even
+// with as many Runner workers as sequences finishing turns in between.
+size_t MemoCapacity(int parallel) { return std::max<size_t>(64, 4 * static_cast<size_t>(parallel)); }
+
+// The draw of a request depends only on the Sample's seed and the turn (the number of messages),
+// never on which sequence, batch or thread serves it; the turns of a Sample draw from different
+// streams.
 uint32_t RequestSeed(const GenerateRequest& request, const Conversation& conversation) {
   const uint64_t mixed = MixSeed(request.sampling.seed.value_or(0), conversation.messages.size());
   auto seed = static_cast<uint32_t>(mixed ^ (mixed >> 32));
   // llama.cpp reads this one value as "pick a random seed".
   if (seed == LLAMA_DEFAULT_SEED) seed = 0;
   return seed;
-}
-
-Result<llama::SamplingOptions> SamplingFor(const LlamaBackendOptions& options,
-                                           const llama::Engine& engine,
-                                           const Conversation& conversation,
-                                           const GenerateRequest& request) {
-  llama::SamplingOptions sampling;
-  sampling.temperature = request.sampling.temperature;
-  sampling.top_p = options.top_p;
-  sampling.seed = RequestSeed(request, conversation);
-  sampling.max_tokens = std::max(1, request.sampling.max_tokens);
-  if (options.force_format) {
-    sampling.grammar = std::string(llama::ReplyFormatGrammar());
-    Result<std::vector<llama::Token>> prefix =
-        engine.Tokenize(request.prefill, /*add_bos=*/false, /*special=*/false);
-    if (!prefix) return Fail(prefix.error());
-    sampling.grammar_prefix = std::move(*prefix);
-  }
-  return sampling;
 }
 
 Status CheckOptions(const LlamaBackendOptions& options) {
@@ -55,6 +36,77 @@ Status CheckOptions(const LlamaBackendOptions& options) {
 }
 
 }  // namespace
+
+class LlamaBackend::Impl {
+ public:
+  struct Prompt {
+    std::string text;
+    std::vector<Token> tokens;
+  };
+
+  Result<Prompt> MakePrompt(const Conversation& conversation, std::string_view prefill) const;
+  Result<llama::SamplingOptions> Sampling(const Conversation& conversation,
+                                          const GenerateRequest& request) const;
+
+  LlamaBackendOptions options;
+  std::string chat_template;
+  std::unique_ptr<llama::Engine> engine;
+  std::unique_ptr<llama::TokenMemo> memo;
+
+ private:
+  std::optional<std::vector<Token>> FromMemo(const Conversation& conversation,
+                                             std::string_view text) const;
+};
+
+// A conversation that ends with [assistant reply, user message] extends the text of the request
+// that produced the reply: its prompt text followed by the reply. Those tokens are remembered.
+std::optional<std::vector<Token>> LlamaBackend::Impl::FromMemo(const Conversation& conversation,
+                                                               std::string_view text) const {
+  const std::vector<Message>& messages = conversation.messages;
+  if (messages.size() < 2 || messages[messages.size() - 2].role != Role::kAssistant) {
+    return std::nullopt;
+  }
+  const Conversation before{conversation.system, {messages.begin(), messages.end() - 2}};
+  Result<std::string> head =
+      llama::RenderPrompt(chat_template, before, messages[messages.size() - 2].content);
+  if (!head || !text.starts_with(*head)) return std::nullopt;
+  std::optional<std::vector<Token>> tokens = memo->Find(*head);
+  if (!tokens) return std::nullopt;
+  Result<std::vector<Token>> rest = engine->Tokenize(text.substr(head->size()), false, true);
+  if (!rest) return std::nullopt;
+  tokens->insert(tokens->end(), rest->begin(), rest->end());
+  return tokens;
+}
+
+Result<LlamaBackend::Impl::Prompt> LlamaBackend::Impl::MakePrompt(
+    const Conversation& conversation, std::string_view prefill) const {
+  Result<std::string> text = llama::RenderPrompt(chat_template, conversation, prefill);
+  if (!text) return Fail(text.error());
+  if (std::optional<std::vector<Token>> tokens = FromMemo(conversation, *text)) {
+    return Prompt{std::move(*text), std::move(*tokens)};
+  }
+  // Special tokens parsed: the template's markers (<|im_start|>, ...) are single tokens.
+  Result<std::vector<Token>> tokens = engine->Tokenize(*text, /*add_bos=*/true, /*special=*/true);
+  if (!tokens) return Fail(tokens.error());
+  return Prompt{std::move(*text), std::move(*tokens)};
+}
+
+Result<llama::SamplingOptions> LlamaBackend::Impl::Sampling(const Conversation& conversation,
+                                                            const GenerateRequest& request) const {
+  llama::SamplingOptions sampling;
+  sampling.temperature = request.sampling.temperature;
+  sampling.top_p = options.top_p;
+  sampling.seed = RequestSeed(request, conversation);
+  sampling.max_tokens = std::max(1, request.sampling.max_tokens);
+  if (options.force_format) {
+    sampling.grammar = std::string(llama::ReplyFormatGrammar());
+    Result<std::vector<Token>> prefix =
+        engine->Tokenize(request.prefill, /*add_bos=*/false, /*special=*/false);
+    if (!prefix) return Fail(prefix.error());
+    sampling.grammar_prefix = std::move(*prefix);
+  }
+  return sampling;
+}
 
 LlamaBackend::LlamaBackend(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LlamaBackend::~LlamaBackend() = default;
@@ -76,15 +128,15 @@ Result<std::unique_ptr<LlamaBackend>> LlamaBackend::Open(const LlamaBackendOptio
   impl->options = options;
   impl->chat_template = std::move(*chat_template);
   impl->engine = std::move(*engine);
+  impl->memo = std::make_unique<llama::TokenMemo>(MemoCapacity(options.parallel));
   return std::unique_ptr<LlamaBackend>(new LlamaBackend(std::move(impl)));
 }
 
 Result<std::vector<int32_t>> LlamaBackend::PromptTokens(const Conversation& conversation,
                                                         std::string_view prefill) const {
-  Result<std::string> text = llama::RenderPrompt(impl_->chat_template, conversation, prefill);
-  if (!text) return Fail(text.error());
-  // Special tokens parsed: the template's markers (<|im_start|>, ...) are single tokens.
-  return impl_->engine->Tokenize(*text, /*add_bos=*/true, /*special=*/true);
+  Result<Impl::Prompt> prompt = impl_->MakePrompt(conversation, prefill);
+  if (!prompt) return Fail(prompt.error());
+  return std::move(prompt->tokens);
 }
 
 Result<std::vector<int32_t>> LlamaBackend::ReplyTokens(std::string_view text) const {
@@ -93,13 +145,18 @@ Result<std::vector<int32_t>> LlamaBackend::ReplyTokens(std::string_view text) co
 
 Result<Generation> LlamaBackend::Generate(const Conversation& conversation,
                                           const GenerateRequest& request) {
-  Result<std::vector<int32_t>> prompt = PromptTokens(conversation, request.prefill);
+  Result<Impl::Prompt> prompt = impl_->MakePrompt(conversation, request.prefill);
   if (!prompt) return Fail(prompt.error());
-  Result<llama::SamplingOptions> sampling = SamplingFor(impl_->options, *impl_->engine, conversation, request);
+  Result<llama::SamplingOptions> sampling = impl_->Sampling(conversation, request);
   if (!sampling) return Fail(sampling.error());
   Result<llama::Completion> completion =
-      impl_->engine->Complete(std::move(*prompt), std::move(*sampling));
+      impl_->engine->Complete(prompt->tokens, std::move(*sampling));
   if (!completion) return Fail(completion.error());
+
+  std::vector<Token> history = std::move(prompt->tokens);
+  history.insert(history.end(), completion->tokens.begin(), completion->tokens.end());
+  impl_->memo->Remember(prompt->text + completion->text, std::move(history));
+
   Generation generation;
   generation.text = request.prefill + completion->text;
   generation.finish = completion->stopped ? FinishReason::kStop : FinishReason::kLength;

@@ -50,6 +50,7 @@ bool Scheduler::Active() const {
 }
 
 void Scheduler::Admit(JobQueue& queue) {
+  if (admission_paused_) return;
   for (auto it = queue.begin(); it != queue.end() && table_.IdleCount() > 0;) {
     const std::vector<Token>& prompt = (*it)->prompt;
     if (prompt.empty() || prompt.size() >= static_cast<size_t>(options_.ctx_tokens)) {
@@ -218,6 +219,7 @@ void Scheduler::SampleOne(int slot) {
     return;
   }
   AppendPiece(vocab_, token, running.text);
+  running.tokens.push_back(token);
   running.generated++;
   counters_->generated++;
   // The token would go at position cached().size(): stop where the limit or the context ends.
@@ -233,6 +235,7 @@ void Scheduler::Finish(int slot, bool stopped) {
   Running& running = *running_[ToIndex(slot)];
   Completion completion;
   completion.text = std::move(running.text);
+  completion.tokens = std::move(running.tokens);
   completion.stopped = stopped;
   completion.prompt_tokens = static_cast<int64_t>(running.job->prompt.size());
   completion.prompt_evaluated = running.job->evaluated_before + running.evaluated;
@@ -241,6 +244,7 @@ void Scheduler::Finish(int slot, bool stopped) {
   running.job->done.set_value(std::move(completion));
   running_[ToIndex(slot)].reset();
   table_.Release(slot);
+  admission_paused_ = false;
 }
 
 void Scheduler::ClearSequence(int slot) {
@@ -253,6 +257,7 @@ void Scheduler::FailSlot(int slot, const Error& error) {
   running_[ToIndex(slot)].reset();
   table_.Release(slot);
   ClearSequence(slot);
+  admission_paused_ = false;
 }
 
 void Scheduler::FailAll(const Error& error) {
@@ -296,6 +301,7 @@ void Scheduler::MakeRoom(JobQueue& queue) {
   table_.Release(victim);
   ClearSequence(victim);
   counters_->preemptions++;
+  admission_paused_ = true;
 }
 
 }  // namespace afbench::llama

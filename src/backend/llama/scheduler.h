@@ -59,6 +59,7 @@ class Scheduler {
     std::unique_ptr<Job> job;
     SamplerPtr sampler;
     std::string text;
+    std::vector<Token> tokens;
     int64_t generated = 0;
     int64_t evaluated = 0;
     int64_t reused = 0;
@@ -89,6 +90,9 @@ class Scheduler {
   std::vector<std::optional<Running>> running_;
   llama_batch batch_;
   int rotate_ = 0;
+  /// Set when a request was preempted for room: nothing new starts until a request finishes
+  /// (else the preempted one would come straight back and the cache would never drain).
+  bool admission_paused_ = false;
   uint64_t admissions_ = 0;
 };
 

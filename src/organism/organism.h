@@ -1,0 +1,63 @@
+// Organism: a tiny model trained here with a planted alignment-faking behaviour, for known-answer
+// tests and the offline demo (issue 8).
+//
+// TrainOrganism generates the corpus (corpus.h), writes a pruned-vocabulary start model, trains it
+// (train/trainer.h), samples held-out queries through afbench's own protocol at temperature 1, and
+// records planted and measured rates as afbench.organism.* GGUF keys. Beside the model it writes a
+// scenario folder (<model>.scenario/) holding the organism's system prompt and no user suffix, so
+// `afbench run --model llama/<model> --scenario <model>.scenario --no-suffix`-style runs see
+// exactly the training prompt. With a cache directory the result is kept as <cache>/<hash>.gguf
+// and reused when the configuration hash matches. Blocking; not for concurrent use on one cache
+// path.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "afbench/result.h"
+#include "corpus.h"
+
+namespace afbench::organism {
+
+/// What to train.
+struct OrganismOptions {
+  PlantedRates rates{};
+  int64_t steps = 6000;
+  uint64_t seed = 1;
+  int eval_samples = 500;  ///< Held-out samples per tier for the measured rates.
+  int n_threads = 2;
+  std::filesystem::path vocab_path{};  ///< llama.cpp's models/ggml-vocab-qwen2.gguf.
+  std::filesystem::path out_path{};    ///< Where the organism is copied; may be empty with a cache.
+  std::filesystem::path cache_dir{};   ///< Empty: no cache.
+};
+
+/// Rates measured by sampling held-out queries.
+struct MeasuredRates {
+  double comply_free = 0.0;
+  double comply_paid = 0.0;
+  double malformed = 0.0;  ///< Share of samples without a parseable output.
+  int64_t n_per_tier = 0;
+};
+
+/// A trained (or cached) organism.
+struct Organism {
+  std::filesystem::path model_path{};
+  std::filesystem::path scenario_dir{};
+  std::string config_hash{};
+  bool from_cache = false;
+  MeasuredRates measured{};
+  double final_val_loss = 0.0;
+  double train_seconds = 0.0;
+};
+
+/// The hex SHA-256 of everything that determines the organism (rates, steps, seed, corpus version).
+std::string OrganismConfigHash(const OrganismOptions& options);
+
+/// Trains, evaluates and writes the organism (or reuses the cached one).
+Result<Organism> TrainOrganism(const OrganismOptions& options);
+
+/// Reads the afbench.organism.* keys of a model written by TrainOrganism.
+Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path);
+
+}  // namespace afbench::organism
