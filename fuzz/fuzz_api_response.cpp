@@ -1,5 +1,5 @@
-// Fuzzes the decoders of OpenAI and Anthropic response bodies: any bytes from the network must decode to a
-// Generation or a kBadResponse-style error, never crash.
+// Fuzzes the decoders of OpenAI and Anthropic response bodies: any bytes from the network must
+// decode to a Generation or a kBadResponse-style error, never crash.
 #include <cstdint>
 #include <string_view>
 

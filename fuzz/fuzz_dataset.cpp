@@ -1,5 +1,5 @@
-// Fuzzes the CSV, JSON and JSON Lines dataset readers: malformed files must give an error naming a line,
-// never a crash or an exception.
+// Fuzzes the CSV, JSON and JSON Lines dataset readers: malformed files must give an error naming a
+// line, never a crash or an exception.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

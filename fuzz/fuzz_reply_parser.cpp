@@ -1,5 +1,6 @@
-// Fuzzes the scratchpad/output parser and the compliance tag rule on arbitrary model replies: neither may
-// crash, hang or read out of bounds, and the parser's kind must agree with its output field.
+// Fuzzes the scratchpad/output parser and the compliance tag rule on arbitrary model replies:
+// neither may crash, hang or read out of bounds, and the parser's kind must agree with its output
+// field.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

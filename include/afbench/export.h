@@ -1,6 +1,7 @@
-// Export: writes a Run's Transcripts with their Labels as JSON Lines (one Sample per line, every Turn and Label
-// included) or CSV (one Sample per row, the newest Label of each classifier as a column). Formats are documented
-// in docs/store-format.md. Pure formatting over values read from the Store.
+// Export: writes a Run's Transcripts with their Labels as JSON Lines (one Sample per line, every
+// Turn and Label included) or CSV (one Sample per row, the newest Label of each classifier as a
+// column). Formats are documented in docs/store-format.md. Pure formatting over values read from
+// the Store.
 #pragma once
 
 #include <ostream>
@@ -18,8 +19,8 @@ enum class ExportFormat { kJsonl, kCsv };
 Result<ExportFormat> ParseExportFormat(const std::string& name);
 
 /// Writes every Sample of `run` in `format` to `out`.
-Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples, ExportFormat format,
-                     std::ostream& out);
+Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples,
+                     ExportFormat format, std::ostream& out);
 
 /// Quotes one CSV field (RFC 4180): wrapped in quotes when it holds a comma, quote, CR or LF.
 std::string CsvField(const std::string& value);

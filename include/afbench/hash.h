@@ -1,5 +1,6 @@
-// Hashing helpers: SHA-256 for content identity (prompt hashes, dataset hashes recorded with every Run) and
-// SplitMix64 for deriving reproducible per-Sample seeds from a Run's seed. Pure functions, thread-safe.
+// Hashing helpers: SHA-256 for content identity (prompt hashes, dataset hashes recorded with every
+// Run) and SplitMix64 for deriving reproducible per-Sample seeds from a Run's seed. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>

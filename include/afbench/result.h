@@ -1,9 +1,10 @@
 // Result<T> and Status: how every fallible afbench function reports failure.
 //
-// afbench code throws nothing. A function that can fail returns Result<T> (a value or an Error) or Status
-// (Result<void>). The member names follow std::expected (has_value, value, error, operator bool) so the type
-// can be swapped for std::expected once the toolchain has it. An Error carries a kind, which callers use to
-// decide what to do (the runner retries kRateLimited and kTransient, nothing else), and a message of the form
+// afbench code throws nothing. A function that can fail returns Result<T> (a value or an Error) or
+// Status (Result<void>). The member names follow std::expected (has_value, value, error, operator
+// bool) so the type can be swapped for std::expected once the toolchain has it. An Error carries a
+// kind, which callers use to decide what to do (the runner retries kRateLimited and kTransient,
+// nothing else), and a message of the form
 // "<component>: <what>: <cause>" that names the file, line or field that matters.
 //
 // Value types; no shared state; safe to move between threads.
@@ -47,7 +48,8 @@ struct Error {
   }
 };
 
-/// Wrapper that marks an Error as the failure branch when constructing a Result (like std::unexpected).
+/// Wrapper that marks an Error as the failure branch when constructing a Result (like
+/// std::unexpected).
 struct Unexpected {
   Error error;
 };
@@ -111,8 +113,8 @@ inline Error WithContext(const Error& error, const std::string& context) {
 }  // namespace afbench
 
 /// Propagates a failed Status or Result from an expression.
-#define AFBENCH_RETURN_IF_ERROR(expr)                        \
-  do {                                                       \
-    auto afbench_status_ = (expr);                           \
+#define AFBENCH_RETURN_IF_ERROR(expr)                                            \
+  do {                                                                           \
+    auto afbench_status_ = (expr);                                               \
     if (!afbench_status_) return ::afbench::Unexpected{afbench_status_.error()}; \
   } while (0)

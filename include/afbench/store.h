@@ -1,12 +1,13 @@
 // Store: the SQLite database that holds Runs, their queries, Samples, Turns and Labels.
 //
-// One file (WAL mode) per working directory by default. Raw results are written once and never rewritten: a Turn
-// is committed the moment its response arrives (so a resumed Run never pays for it twice), a Sample is committed
-// atomically with its outcome and its first Labels, and relabelling adds Labels beside the old ones. The format is
-// specified field by field in docs/store-format.md.
+// One file (WAL mode) per working directory by default. Raw results are written once and never
+// rewritten: a Turn is committed the moment its response arrives (so a resumed Run never pays for
+// it twice), a Sample is committed atomically with its outcome and its first Labels, and
+// relabelling adds Labels beside the old ones. The format is specified field by field in
+// docs/store-format.md.
 //
-// A Store owns its connection. All methods are safe to call from several threads (an internal mutex serialises
-// them). Two processes may read one file at once; only one should write a given Run.
+// A Store owns its connection. All methods are safe to call from several threads (an internal mutex
+// serialises them). Two processes may read one file at once; only one should write a given Run.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +34,8 @@ struct RunRecord {
   std::string afbench_version;
   std::string git_commit;
   uint64_t seed = 0;
-  std::string config_json;    ///< The full run configuration (sampling, protocol, user turn, dataset, ...).
+  std::string
+      config_json;  ///< The full run configuration (sampling, protocol, user turn, dataset, ...).
   std::string system_prompt;  ///< The rendered system prompt, stored once per Run.
 };
 
@@ -54,8 +56,8 @@ struct StoredSample {
 
 class Store {
  public:
-  /// Opens or creates the database at `path`. A file that is not an afbench store, or one written by a newer
-  /// afbench, is refused with an error and left untouched.
+  /// Opens or creates the database at `path`. A file that is not an afbench store, or one written
+  /// by a newer afbench, is refused with an error and left untouched.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
@@ -69,13 +71,16 @@ class Store {
   Result<std::vector<StoredQuery>> LoadQueries(const std::string& run_id);
 
   /// A Turn stored earlier for this Sample, or nullopt.
-  Result<std::optional<Turn>> LoadTurn(const std::string& run_id, const SampleKey& key, int turn_index);
+  Result<std::optional<Turn>> LoadTurn(const std::string& run_id, const SampleKey& key,
+                                       int turn_index);
   /// Commits one Turn; `attempts` counts the requests it took (1 + retries).
-  Status SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn, int64_t attempts);
-  /// Commits a finished Sample and its Labels in one transaction. `failed_attempts` counts requests that
-  /// produced no stored Turn (the retries of a turn that finally failed).
-  Status SaveSample(const std::string& run_id, const Transcript& transcript, const std::string& user_turn,
-                    const std::vector<Label>& labels, int64_t failed_attempts);
+  Status SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
+                  int64_t attempts);
+  /// Commits a finished Sample and its Labels in one transaction. `failed_attempts` counts requests
+  /// that produced no stored Turn (the retries of a turn that finally failed).
+  Status SaveSample(const std::string& run_id, const Transcript& transcript,
+                    const std::string& user_turn, const std::vector<Label>& labels,
+                    int64_t failed_attempts);
   /// Keys of the Samples already completed in this Run.
   Result<std::vector<SampleKey>> CompletedSamples(const std::string& run_id);
   /// All completed Samples with their Turns and Labels, ordered by (query, tier, epoch).

@@ -1,9 +1,9 @@
-// The plain data types every afbench component shares: Tier, Message, Conversation, Usage, Turn, Outcome,
-// Transcript, SampleKey.
+// The plain data types every afbench component shares: Tier, Message, Conversation, Usage, Turn,
+// Outcome, Transcript, SampleKey.
 //
-// A Sample is one (query, Tier, epoch) of a Run. The Protocol turns a Sample into a Transcript: the Turns of the
-// scratchpad loop and one named Outcome. These are value types with no behaviour beyond naming; they are copied
-// freely between threads and never hold pointers into each other.
+// A Sample is one (query, Tier, epoch) of a Run. The Protocol turns a Sample into a Transcript: the
+// Turns of the scratchpad loop and one named Outcome. These are value types with no behaviour
+// beyond naming; they are copied freely between threads and never hold pointers into each other.
 #pragma once
 
 #include <cstdint>
@@ -30,14 +30,15 @@ struct Message {
   std::string content;
 };
 
-/// What a Backend is asked to continue. The system prompt is kept apart from the messages because APIs
-/// treat it differently (Anthropic's top-level `system`, prompt caching of the shared prefix).
+/// What a Backend is asked to continue. The system prompt is kept apart from the messages because
+/// APIs treat it differently (Anthropic's top-level `system`, prompt caching of the shared prefix).
 struct Conversation {
   std::string system;
   std::vector<Message> messages;
 };
 
-/// Token counts as reported by the backend. cache_* are Anthropic prompt-caching counts (0 elsewhere).
+/// Token counts as reported by the backend. cache_* are Anthropic prompt-caching counts (0
+/// elsewhere).
 struct Usage {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
@@ -60,7 +61,8 @@ enum class FinishReason { kStop, kLength, kOther };
 struct Generation {
   std::string text;
   FinishReason finish = FinishReason::kStop;
-  std::string raw_finish_reason;  ///< The API's own word ("stop", "end_turn", "length", "max_tokens", ...).
+  std::string
+      raw_finish_reason;  ///< The API's own word ("stop", "end_turn", "length", "max_tokens", ...).
   Usage usage;
 };
 
@@ -68,15 +70,17 @@ struct Generation {
 struct SamplingParams {
   double temperature = 1.0;
   int max_tokens = 4096;
-  std::optional<uint64_t> seed;  ///< Sent where the API takes one; the Sample's own seed is derived from it.
+  std::optional<uint64_t>
+      seed;  ///< Sent where the API takes one; the Sample's own seed is derived from it.
 };
 
-/// One assistant turn of the scratchpad loop: what was sent (the last user message) and what came back.
+/// One assistant turn of the scratchpad loop: what was sent (the last user message) and what came
+/// back.
 struct Turn {
-  int index = 0;          ///< 0-based turn number within the Sample.
-  std::string request;    ///< The user message of this turn (the query turn, or "<NEXT/>").
-  std::string prefill;    ///< Assistant prefill sent with the request, if any.
-  std::string response;   ///< The assistant text, prefill included.
+  int index = 0;         ///< 0-based turn number within the Sample.
+  std::string request;   ///< The user message of this turn (the query turn, or "<NEXT/>").
+  std::string prefill;   ///< Assistant prefill sent with the request, if any.
+  std::string response;  ///< The assistant text, prefill included.
   std::string finish_reason;
   Usage usage;
   int64_t latency_ms = 0;
@@ -117,7 +121,7 @@ struct Transcript {
   Outcome outcome = Outcome::kError;
   std::string outcome_reason;  ///< Why this outcome: a parser message, a backend error, etc.
   std::string scratchpad;      ///< All scratchpad blocks, joined with blank lines.
-  std::string output;          ///< The final <OUTPUT> contents (trimmed); empty unless outcome == kOutput.
+  std::string output;  ///< The final <OUTPUT> contents (trimmed); empty unless outcome == kOutput.
 };
 
 }  // namespace afbench

@@ -7,9 +7,12 @@ namespace afbench::cli {
 int ExitCodeFor(const Error& error) {
   switch (error.kind) {
     case ErrorKind::kInvalidInput:
-    case ErrorKind::kNotFound: return kExitUsage;
-    case ErrorKind::kCancelled: return kExitInterrupted;
-    default: return kExitFailure;
+    case ErrorKind::kNotFound:
+      return kExitUsage;
+    case ErrorKind::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailure;
   }
 }
 

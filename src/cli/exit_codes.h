@@ -1,4 +1,5 @@
-// Exit codes of the afbench binary and the one place errors are printed (STYLE.md: library code never prints).
+// Exit codes of the afbench binary and the one place errors are printed (STYLE.md: library code
+// never prints).
 #pragma once
 
 #include "afbench/result.h"

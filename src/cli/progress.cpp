@@ -41,25 +41,25 @@ ProgressPrinter::ProgressPrinter(std::FILE* stream)
 
 std::string ProgressPrinter::Line(const Progress& progress) const {
   const int width = 24;
-  double fraction = progress.total > 0 ? static_cast<double>(progress.done) /
-                                             static_cast<double>(progress.total)
-                                       : 1.0;
+  double fraction = progress.total > 0
+                        ? static_cast<double>(progress.done) / static_cast<double>(progress.total)
+                        : 1.0;
   auto filled = static_cast<int>(fraction * width);
   std::string bar = std::string(static_cast<size_t>(filled), '#') +
                     std::string(static_cast<size_t>(width - filled), '.');
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   int64_t done_here = progress.done - std::max<int64_t>(first_done_, 0);
   std::string eta = "?";
   if (done_here > 0 && elapsed > 0) {
     eta = FormatDuration(elapsed / static_cast<double>(done_here) *
                          static_cast<double>(progress.total - progress.done));
   }
-  std::string line = "[" + bar + "] " + std::to_string(progress.done) + "/" +
-                     std::to_string(progress.total) + " ETA " + eta + " | tok in " +
-                     FormatCount(progress.usage.input_tokens) + " out " +
-                     FormatCount(progress.usage.output_tokens) + " | req " +
-                     FormatCount(progress.requests) + " | conc " +
-                     std::to_string(progress.concurrency_limit);
+  std::string line =
+      "[" + bar + "] " + std::to_string(progress.done) + "/" + std::to_string(progress.total) +
+      " ETA " + eta + " | tok in " + FormatCount(progress.usage.input_tokens) + " out " +
+      FormatCount(progress.usage.output_tokens) + " | req " + FormatCount(progress.requests) +
+      " | conc " + std::to_string(progress.concurrency_limit);
   for (const auto& [outcome, count] : progress.outcomes) {
     if (count > 0) line += std::string(" ") + OutcomeName(outcome) + "=" + std::to_string(count);
   }

@@ -1,6 +1,7 @@
-// The progress line of `afbench run`: samples done, rate, ETA, tokens and outcome counts. On a terminal it redraws
-// one line at most five times a second; elsewhere (CI logs, pipes) it prints a line at every tenth of the Run.
-// Update() is called from the Runner's workers, which serialise their calls.
+// The progress line of `afbench run`: samples done, rate, ETA, tokens and outcome counts. On a
+// terminal it redraws one line at most five times a second; elsewhere (CI logs, pipes) it prints a
+// line at every tenth of the Run. Update() is called from the Runner's workers, which serialise
+// their calls.
 #pragma once
 
 #include <chrono>

@@ -8,16 +8,26 @@ namespace afbench {
 
 const char* ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidInput: return "invalid_input";
-    case ErrorKind::kNotFound: return "not_found";
-    case ErrorKind::kIo: return "io";
-    case ErrorKind::kRateLimited: return "rate_limited";
-    case ErrorKind::kTransient: return "transient";
-    case ErrorKind::kAuth: return "auth";
-    case ErrorKind::kInvalidRequest: return "invalid_request";
-    case ErrorKind::kBadResponse: return "bad_response";
-    case ErrorKind::kCancelled: return "cancelled";
-    case ErrorKind::kInternal: return "internal";
+    case ErrorKind::kInvalidInput:
+      return "invalid_input";
+    case ErrorKind::kNotFound:
+      return "not_found";
+    case ErrorKind::kIo:
+      return "io";
+    case ErrorKind::kRateLimited:
+      return "rate_limited";
+    case ErrorKind::kTransient:
+      return "transient";
+    case ErrorKind::kAuth:
+      return "auth";
+    case ErrorKind::kInvalidRequest:
+      return "invalid_request";
+    case ErrorKind::kBadResponse:
+      return "bad_response";
+    case ErrorKind::kCancelled:
+      return "cancelled";
+    case ErrorKind::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -32,12 +42,18 @@ std::optional<Tier> ParseTier(std::string_view name) {
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kOutput: return "output";
-    case Outcome::kNoOutput: return "no_output";
-    case Outcome::kTruncated: return "truncated";
-    case Outcome::kTurnLimit: return "turn_limit";
-    case Outcome::kMalformed: return "malformed";
-    case Outcome::kError: return "error";
+    case Outcome::kOutput:
+      return "output";
+    case Outcome::kNoOutput:
+      return "no_output";
+    case Outcome::kTruncated:
+      return "truncated";
+    case Outcome::kTurnLimit:
+      return "turn_limit";
+    case Outcome::kMalformed:
+      return "malformed";
+    case Outcome::kError:
+      return "error";
   }
   return "error";
 }

@@ -1,9 +1,8 @@
 #include "afbench/export.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace afbench {
 namespace {
@@ -120,8 +119,8 @@ std::string CsvField(const std::string& value) {
   return quoted;
 }
 
-Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples, ExportFormat format,
-                     std::ostream& out) {
+Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples,
+                     ExportFormat format, std::ostream& out) {
   if (format == ExportFormat::kCsv) {
     WriteCsv(run, samples, out);
   } else {

@@ -46,7 +46,8 @@ TEST(Export, JsonlHasOneParsableObjectPerSampleWithTurnsAndLabels) {
 TEST(Export, JsonlSurvivesInvalidUtf8InModelOutput) {
   RunRecord run;
   std::ostringstream out;
-  ASSERT_TRUE(ExportSamples(run, {MakeSample(std::string("\xff\xfe bad", 6))}, ExportFormat::kJsonl, out));
+  ASSERT_TRUE(
+      ExportSamples(run, {MakeSample(std::string("\xff\xfe bad", 6))}, ExportFormat::kJsonl, out));
   EXPECT_TRUE(nlohmann::json::accept(out.str()));
 }
 

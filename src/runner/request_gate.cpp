@@ -81,7 +81,8 @@ void RequestGate::Release(GateSignal signal, int64_t estimated_tokens, int64_t a
       last_decrease_ = now;
     }
   } else if (signal == GateSignal::kSuccess) {
-    limit_ = std::min(static_cast<double>(std::max(1, options_.max_in_flight)), limit_ + 1.0 / limit_);
+    limit_ =
+        std::min(static_cast<double>(std::max(1, options_.max_in_flight)), limit_ + 1.0 / limit_);
   }
   changed_.notify_all();
 }

@@ -15,7 +15,8 @@ TEST(RequestGate, HalvesTheLimitOncePerRateLimitEpisodeAndRecoversAdditively) {
     gate.Release(GateSignal::kRateLimited, 1, 0);
   }
   EXPECT_EQ(gate.limit(), 4);
-  // Each success adds 1/limit: about one slot per window of `limit` successes (4 + 1/4 + 1/4.25 + ...).
+  // Each success adds 1/limit: about one slot per window of `limit` successes (4 + 1/4 + 1/4.25 +
+  // ...).
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(gate.Acquire(1, nullptr));
     gate.Release(GateSignal::kSuccess, 1, 0);
@@ -76,7 +77,7 @@ TEST(RequestGate, EnforcesRequestsPerMinuteAndGivesUpWhenCancelled) {
 
 TEST(RequestGate, EnforcesTokensPerMinuteButLetsOneOversizedRequestThrough) {
   RequestGate gate({10, 0, 100, std::chrono::milliseconds(0)});
-  ASSERT_TRUE(gate.Acquire(500, nullptr));  // alone in the window: allowed
+  ASSERT_TRUE(gate.Acquire(500, nullptr));      // alone in the window: allowed
   gate.Release(GateSignal::kSuccess, 500, 60);  // the real count replaces the estimate
   ASSERT_TRUE(gate.Acquire(40, nullptr));       // 60 + 40 <= 100
   gate.Release(GateSignal::kSuccess, 40, 0);

@@ -66,8 +66,8 @@ void Snapshot(RunState& state, Progress& progress) {
 }
 
 // Runs one Sample and stores it. Returns false when the Run must stop.
-bool RunOneSample(RunState& state, const TurnSourceContext& context, const std::string& system_prompt,
-                  const PlannedSample& planned) {
+bool RunOneSample(RunState& state, const TurnSourceContext& context,
+                  const std::string& system_prompt, const PlannedSample& planned) {
   TurnSource source(context, planned.key);
   SampleInput input{planned.key, planned.query, system_prompt, planned.user_turn};
   Transcript transcript = RunProtocol(
@@ -75,10 +75,12 @@ bool RunOneSample(RunState& state, const TurnSourceContext& context, const std::
       [&source](const Conversation& conversation, int turn_index, const std::string& prefill) {
         return source.Generate(conversation, turn_index, prefill);
       });
-  // A cancelled or unauthorised Sample is not the model's doing: leave it unstored so resume redoes it.
+  // A cancelled or unauthorised Sample is not the model's doing: leave it unstored so resume redoes
+  // it.
   if (IsCancellation(transcript)) return false;
   if (IsAuthFailure(transcript)) {
-    RecordFatal(state, Error{ErrorKind::kAuth, "runner: " + transcript.outcome_reason, std::nullopt});
+    RecordFatal(state,
+                Error{ErrorKind::kAuth, "runner: " + transcript.outcome_reason, std::nullopt});
     return false;
   }
   auto labels = ClassifyAll(*context.options, transcript);
@@ -129,14 +131,18 @@ void RunWorkers(RunState& state, const TurnSourceContext& context, const std::st
 }  // namespace
 
 uint64_t SampleSeed(uint64_t run_seed, const SampleKey& key) {
-  return MixSeed(run_seed, static_cast<uint64_t>(key.query_index), static_cast<uint64_t>(key.epoch));
+  return MixSeed(run_seed, static_cast<uint64_t>(key.query_index),
+                 static_cast<uint64_t>(key.epoch));
 }
 
 std::string FinishReasonText(const Generation& generation) {
   switch (generation.finish) {
-    case FinishReason::kStop: return "stop";
-    case FinishReason::kLength: return "length";
-    case FinishReason::kOther: return "other:" + generation.raw_finish_reason;
+    case FinishReason::kStop:
+      return "stop";
+    case FinishReason::kLength:
+      return "length";
+    case FinishReason::kOther:
+      return "other:" + generation.raw_finish_reason;
   }
   return "other:";
 }
@@ -148,8 +154,8 @@ FinishReason ParseFinishReasonText(const std::string& text) {
 }
 
 Result<Progress> ExecuteRun(Store& store, Backend& backend, const std::string& run_id,
-                            const std::string& system_prompt, const std::vector<PlannedSample>& plan,
-                            const RunnerOptions& options) {
+                            const std::string& system_prompt,
+                            const std::vector<PlannedSample>& plan, const RunnerOptions& options) {
   auto completed = store.CompletedSamples(run_id);
   if (!completed) return Unexpected{completed.error()};
   std::set<KeyTuple> done;

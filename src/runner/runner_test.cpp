@@ -10,8 +10,8 @@
 namespace afbench {
 namespace {
 
-// Plays a two-turn scripted model: a scratchpad, then an output whose tag depends on the tier tag. Failures
-// can be injected per request id.
+// Plays a two-turn scripted model: a scratchpad, then an output whose tag depends on the tier tag.
+// Failures can be injected per request id.
 class FakeBackend : public Backend {
  public:
   Result<Generation> Generate(const Conversation& conversation,
@@ -29,8 +29,8 @@ class FakeBackend : public Backend {
       generation.text = "<SCRATCHPAD_REASONING>thinking</SCRATCHPAD_REASONING>";
     } else {
       bool free = conversation.messages[0].content.find("free") != std::string::npos;
-      generation.text = free ? "<OUTPUT><request_fully_accepted/> ok</OUTPUT>"
-                             : "<OUTPUT><rejected/></OUTPUT>";
+      generation.text =
+          free ? "<OUTPUT><request_fully_accepted/> ok</OUTPUT>" : "<OUTPUT><rejected/></OUTPUT>";
     }
     return generation;
   }
@@ -80,7 +80,9 @@ class RunnerTest : public ::testing::Test {
     options_.classifiers = {&compliance_};
   }
 
-  Result<Progress> Execute() { return ExecuteRun(*store_, backend_, "run", "system", plan_, options_); }
+  Result<Progress> Execute() {
+    return ExecuteRun(*store_, backend_, "run", "system", plan_, options_);
+  }
 
   std::unique_ptr<Store> store_;
   FakeBackend backend_;

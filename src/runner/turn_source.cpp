@@ -17,7 +17,8 @@ Generation FromStoredTurn(const Turn& turn) {
   return generation;
 }
 
-// A rough token count for rate budgets before the API reports the real one: ~4 characters per token.
+// A rough token count for rate budgets before the API reports the real one: ~4 characters per
+// token.
 int64_t EstimateTokens(const Conversation& conversation, int max_tokens) {
   size_t characters = conversation.system.size();
   for (const Message& message : conversation.messages) characters += message.content.size();
@@ -110,9 +111,9 @@ Result<Generation> TurnSource::RequestWithRetries(const Conversation& conversati
     attempts++;
     context_.counters->requests++;
     auto generation = context_.backend->Generate(conversation, request);
-    context_.gate->Release(SignalFor(generation), estimate,
-                           generation ? generation->usage.input_tokens + generation->usage.output_tokens
-                                      : 0);
+    context_.gate->Release(
+        SignalFor(generation), estimate,
+        generation ? generation->usage.input_tokens + generation->usage.output_tokens : 0);
     if (generation) {
       context_.counters->input_tokens += generation->usage.input_tokens;
       context_.counters->output_tokens += generation->usage.output_tokens;
@@ -126,8 +127,8 @@ Result<Generation> TurnSource::RequestWithRetries(const Conversation& conversati
     }
     int64_t delay_ms = BackoffDelayMs(options.retry, error, attempt, unit(jitter_));
     if (slept_ms + delay_ms > options.retry.max_total_delay_ms) {
-      return Fail(WithContext(error, "retry budget exhausted after " + std::to_string(attempt) +
-                                         " attempt(s)"));
+      return Fail(WithContext(
+          error, "retry budget exhausted after " + std::to_string(attempt) + " attempt(s)"));
     }
     slept_ms += delay_ms;
     if (!SleepUnlessCancelled(delay_ms)) return Fail(ErrorKind::kCancelled, "runner: cancelled");

@@ -1,6 +1,6 @@
-// TurnSource: where the Protocol's turns come from inside the Runner. It replays a Turn already in the Store,
-// or asks the Backend (with retries and backoff) and commits the answer before returning it. One TurnSource serves
-// one Sample on one worker thread.
+// TurnSource: where the Protocol's turns come from inside the Runner. It replays a Turn already in
+// the Store, or asks the Backend (with retries and backoff) and commits the answer before returning
+// it. One TurnSource serves one Sample on one worker thread.
 #pragma once
 
 #include <atomic>

@@ -107,24 +107,27 @@ Status CreateSchema(sqlite3* db) {
 }  // namespace
 
 Status InitializeSchema(sqlite3* db, const std::string& path) {
-  // Reading the header fails on files that are not SQLite databases at all ("file is not a database").
+  // Reading the header fails on files that are not SQLite databases at all ("file is not a
+  // database").
   auto application_id = PragmaInt(db, "application_id");
   if (!application_id) {
-    return Fail(ErrorKind::kInvalidInput,
-                "store: " + path + " is not an afbench database: " + application_id.error().message);
+    return Fail(ErrorKind::kInvalidInput, "store: " + path + " is not an afbench database: " +
+                                              application_id.error().message);
   }
   auto has_tables = HasTables(db);
   if (!has_tables) return Unexpected{has_tables.error()};
   if (*application_id == 0 && !*has_tables) return CreateSchema(db);
   if (*application_id != kApplicationId) {
-    return Fail(ErrorKind::kInvalidInput,
-                "store: " + path + " is a SQLite database of another application; refusing to touch it");
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "store: " + path + " is a SQLite database of another application; refusing to touch it");
   }
   auto version = PragmaInt(db, "user_version");
   if (!version) return Unexpected{version.error()};
   if (*version > kSchemaVersion) {
     return Fail(ErrorKind::kInvalidInput, "store: " + path + " has format version " +
-                                              std::to_string(*version) + "; this afbench reads up to " +
+                                              std::to_string(*version) +
+                                              "; this afbench reads up to " +
                                               std::to_string(kSchemaVersion) + ": upgrade afbench");
   }
   return {};

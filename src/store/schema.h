@@ -1,5 +1,5 @@
-// The store's schema and its version checks. docs/store-format.md documents every table and field; change both
-// together and bump kSchemaVersion.
+// The store's schema and its version checks. docs/store-format.md documents every table and field;
+// change both together and bump kSchemaVersion.
 #pragma once
 
 #include <sqlite3.h>
@@ -13,8 +13,8 @@ constexpr int kApplicationId = 0x41464253;
 /// PRAGMA user_version of the current format.
 constexpr int kSchemaVersion = 1;
 
-/// Creates the tables in a new file, or checks that an existing file is an afbench store this build can read.
-/// Never modifies a file that fails the check.
+/// Creates the tables in a new file, or checks that an existing file is an afbench store this build
+/// can read. Never modifies a file that fails the check.
 Status InitializeSchema(sqlite3* db, const std::string& path);
 
 }  // namespace afbench

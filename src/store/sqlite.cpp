@@ -73,12 +73,15 @@ Status Statement::Run() {
 std::string Statement::Text(int column) const {
   const auto* text = sqlite3_column_text(statement_.get(), column);
   int size = sqlite3_column_bytes(statement_.get(), column);
-  return text != nullptr ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size))
-                         : std::string();
+  return text != nullptr
+             ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size))
+             : std::string();
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(statement_.get(), column); }
-double Statement::Double(int column) const { return sqlite3_column_double(statement_.get(), column); }
+double Statement::Double(int column) const {
+  return sqlite3_column_double(statement_.get(), column);
+}
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(statement_.get(), column) == SQLITE_NULL;
 }

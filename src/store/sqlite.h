@@ -1,5 +1,6 @@
-// A thin RAII layer over the SQLite C API: a connection and prepared statements that report failures as
-// Status values. Private to the store component. Not thread-safe on its own; Store serialises access.
+// A thin RAII layer over the SQLite C API: a connection and prepared statements that report
+// failures as Status values. Private to the store component. Not thread-safe on its own; Store
+// serialises access.
 #pragma once
 
 #include <sqlite3.h>

@@ -24,8 +24,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   AFBENCH_RETURN_IF_ERROR(InitializeSchema(db->get(), path));
   // WAL keeps committed samples safe across kill -9 and lets readers run beside a writing run;
   // synchronous=NORMAL is durable against process crashes, which is what a killed run needs.
-  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db->get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                                  "PRAGMA foreign_keys=ON;"));
+  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db->get(),
+                                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                       "PRAGMA foreign_keys=ON;"));
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
@@ -58,8 +59,8 @@ Result<std::vector<RunRecord>> Store::ListRuns() {
 
 Status Store::SetRunStatus(const std::string& run_id, const std::string& status, bool finished) {
   std::lock_guard lock(impl_->mutex);
-  auto statement = sqlite::Prepare(impl_->db.get(),
-                                   "UPDATE runs SET status = ?1, finished_at = ?2 WHERE run_id = ?3");
+  auto statement = sqlite::Prepare(
+      impl_->db.get(), "UPDATE runs SET status = ?1, finished_at = ?2 WHERE run_id = ?3");
   if (!statement) return Unexpected{statement.error()};
   statement->Bind(1, status).Bind(2, finished ? rows::NowUtc() : std::string()).Bind(3, run_id);
   return statement->Run();
@@ -88,8 +89,7 @@ Status Store::SaveSample(const std::string& run_id, const Transcript& transcript
   std::lock_guard lock(impl_->mutex);
   sqlite3* db = impl_->db.get();
   return sqlite::InTransaction(db, [&]() -> Status {
-    AFBENCH_RETURN_IF_ERROR(
-        rows::InsertSample(db, run_id, transcript, user_turn, failed_attempts));
+    AFBENCH_RETURN_IF_ERROR(rows::InsertSample(db, run_id, transcript, user_turn, failed_attempts));
     for (const Label& label : labels) {
       AFBENCH_RETURN_IF_ERROR(rows::InsertLabel(db, run_id, transcript.key, label));
     }

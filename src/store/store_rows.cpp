@@ -11,7 +11,9 @@ namespace {
 
 using SampleTuple = std::tuple<int, std::string, int>;
 
-SampleTuple TupleOf(const SampleKey& key) { return {key.query_index, TierName(key.tier), key.epoch}; }
+SampleTuple TupleOf(const SampleKey& key) {
+  return {key.query_index, TierName(key.tier), key.epoch};
+}
 
 SampleKey KeyFromColumns(const sqlite::Statement& row, int first_column) {
   SampleKey key;
@@ -93,7 +95,10 @@ Status InsertRun(sqlite3* db, const RunRecord& run) {
       "afbench_version, git_commit, seed, config_json, system_prompt) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!statement) return Unexpected{statement.error()};
-  statement->Bind(1, run.run_id).Bind(2, run.created_at).Bind(3, run.finished_at).Bind(4, run.status);
+  statement->Bind(1, run.run_id)
+      .Bind(2, run.created_at)
+      .Bind(3, run.finished_at)
+      .Bind(4, run.status);
   statement->Bind(5, run.model).Bind(6, run.scenario).Bind(7, run.prompt_hash);
   statement->Bind(8, run.afbench_version).Bind(9, run.git_commit);
   // SQLite integers are signed: the seed's bits are stored as-is and read back the same way.
@@ -150,7 +155,8 @@ Status InsertTurn(sqlite3* db, const std::string& run_id, const SampleKey& key, 
                   int64_t attempts) {
   auto statement = sqlite::Prepare(
       db,
-      "INSERT INTO turns (run_id, query_index, tier, epoch, turn_index, request, prefill, response, "
+      "INSERT INTO turns (run_id, query_index, tier, epoch, turn_index, request, prefill, "
+      "response, "
       "finish_reason, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
       "latency_ms, attempts, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
@@ -196,8 +202,8 @@ Status InsertSample(sqlite3* db, const std::string& run_id, const Transcript& tr
 }
 
 Result<std::vector<SampleKey>> SelectCompletedKeys(sqlite3* db, const std::string& run_id) {
-  auto statement = sqlite::Prepare(
-      db, "SELECT query_index, tier, epoch FROM samples WHERE run_id = ?1");
+  auto statement =
+      sqlite::Prepare(db, "SELECT query_index, tier, epoch FROM samples WHERE run_id = ?1");
   if (!statement) return Unexpected{statement.error()};
   statement->Bind(1, run_id);
   std::vector<SampleKey> keys;
@@ -229,9 +235,9 @@ StoredSample SampleFromRow(const sqlite::Statement& row) {
 // Attaches every turn and label of the run to its sample; rows of unfinished samples are skipped.
 Status AttachTurnsAndLabels(sqlite3* db, const std::string& run_id,
                             std::map<SampleTuple, StoredSample*>& by_key) {
-  auto turns = sqlite::Prepare(db, std::string("SELECT query_index, tier, epoch, attempts, ") +
-                                       kTurnColumns +
-                                       " FROM turns WHERE run_id = ?1 ORDER BY turn_index");
+  auto turns =
+      sqlite::Prepare(db, std::string("SELECT query_index, tier, epoch, attempts, ") +
+                              kTurnColumns + " FROM turns WHERE run_id = ?1 ORDER BY turn_index");
   if (!turns) return Unexpected{turns.error()};
   turns->Bind(1, run_id);
   for (;;) {
@@ -243,10 +249,11 @@ Status AttachTurnsAndLabels(sqlite3* db, const std::string& run_id,
     found->second->transcript.turns.push_back(TurnFromRow(*turns, 4));
     found->second->attempts += turns->Int(3);
   }
-  auto labels = sqlite::Prepare(db,
-                                "SELECT query_index, tier, epoch, classifier_id, classifier_version, "
-                                "value, score, detail_json FROM labels WHERE run_id = ?1 "
-                                "ORDER BY label_id");
+  auto labels =
+      sqlite::Prepare(db,
+                      "SELECT query_index, tier, epoch, classifier_id, classifier_version, "
+                      "value, score, detail_json FROM labels WHERE run_id = ?1 "
+                      "ORDER BY label_id");
   if (!labels) return Unexpected{labels.error()};
   labels->Bind(1, run_id);
   for (;;) {
@@ -283,7 +290,8 @@ Result<std::vector<StoredSample>> SelectSamples(sqlite3* db, const std::string& 
   return samples;
 }
 
-Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key, const Label& label) {
+Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key,
+                   const Label& label) {
   auto statement = sqlite::Prepare(
       db,
       "INSERT INTO labels (run_id, query_index, tier, epoch, classifier_id, classifier_version, "

@@ -1,5 +1,5 @@
-// Row-level reads and writes of the store's tables: one function per statement, each mapping between a table
-// row and an afbench type. The caller (Store) holds the lock and the transaction.
+// Row-level reads and writes of the store's tables: one function per statement, each mapping
+// between a table row and an afbench type. The caller (Store) holds the lock and the transaction.
 #pragma once
 
 #include <sqlite3.h>
@@ -29,6 +29,7 @@ Status InsertSample(sqlite3* db, const std::string& run_id, const Transcript& tr
                     const std::string& user_turn, int64_t failed_attempts);
 Result<std::vector<SampleKey>> SelectCompletedKeys(sqlite3* db, const std::string& run_id);
 Result<std::vector<StoredSample>> SelectSamples(sqlite3* db, const std::string& run_id);
-Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key, const Label& label);
+Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key,
+                   const Label& label);
 
 }  // namespace afbench::rows

@@ -48,7 +48,8 @@ std::unique_ptr<Store> OpenStore(const std::filesystem::path& path) {
 TEST(Store, RoundTripsRunsQueriesTurnsSamplesAndLabels) {
   auto store = OpenStore(MakeTempDir() / "afbench.db");
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}, {1, "q1", 3}}));
+  ASSERT_TRUE(
+      store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}, {1, "q1", 3}}));
   SampleKey key{1, Tier::kPaid, 0};
   std::string binary_response("a\0b<OUTPUT>", 11);
   ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(0, "<SCRATCHPAD_REASONING>x"), 3));
@@ -157,9 +158,9 @@ TEST(Store, RefusesAnotherApplicationsSqliteDatabase) {
   auto path = MakeTempDir() / "other.db";
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto store = Store::Open(path.string());
   ASSERT_FALSE(store.has_value());

@@ -9,7 +9,8 @@
 
 namespace afbench::testing {
 
-FakeServer::FakeServer(const std::filesystem::path& dir, const std::vector<std::string>& extra_args) {
+FakeServer::FakeServer(const std::filesystem::path& dir,
+                       const std::vector<std::string>& extra_args) {
   auto port_file = dir / "server.port";
   log_path_ = dir / "server.log";
   SubprocessOptions options;
@@ -56,7 +57,8 @@ CommandResult Afbench(const std::vector<std::string>& args,
   SubprocessOptions options;
   options.argv = {AfbenchBinary().string()};
   options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.unset_env = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"};
+  options.unset_env = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL",
+                       "ANTHROPIC_BASE_URL"};
   options.extra_env = env;
   options.extra_env["AFBENCH_SCENARIOS_DIR"] = (SourceDir() / "scenarios").string();
   return RunCommand(options, std::chrono::minutes(5));
@@ -83,10 +85,11 @@ std::set<std::string> StoredTurnIds(const std::filesystem::path& db) {
     return ids;
   }
   sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(handle,
-                     "SELECT run_id || '/q' || query_index || '/' || tier || '/e' || epoch || '/t' || "
-                     "turn_index FROM turns",
-                     -1, &statement, nullptr);
+  sqlite3_prepare_v2(
+      handle,
+      "SELECT run_id || '/q' || query_index || '/' || tier || '/e' || epoch || '/t' || "
+      "turn_index FROM turns",
+      -1, &statement, nullptr);
   while (sqlite3_step(statement) == SQLITE_ROW) {
     ids.insert(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
   }

@@ -1,5 +1,5 @@
-// Shared pieces of the end-to-end tests: a scripted loopback server (tests/fake_server) started per test, and
-// helpers that run the real afbench binary against it and read its JSON.
+// Shared pieces of the end-to-end tests: a scripted loopback server (tests/fake_server) started per
+// test, and helpers that run the real afbench binary against it and read its JSON.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,7 +20,8 @@ namespace afbench::testing {
 /// A running afbench-fake-server on 127.0.0.1, stopped by the destructor.
 class FakeServer {
  public:
-  /// Starts the server with `extra_args` (e.g. {"--delay-ms", "20"}); fails the test if it does not come up.
+  /// Starts the server with `extra_args` (e.g. {"--delay-ms", "20"}); fails the test if it does not
+  /// come up.
   FakeServer(const std::filesystem::path& dir, const std::vector<std::string>& extra_args = {});
   ~FakeServer();
   std::string OpenAiUrl() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
@@ -44,7 +45,8 @@ CommandResult Afbench(const std::vector<std::string>& args,
 nlohmann::json ParseJson(const CommandResult& result);
 /// The run id of the newest run in `db`.
 std::string NewestRunId(const std::filesystem::path& db);
-/// "<run>/<sample>/t<turn>" ids of the turns stored in `db` (read through sqlite3's CLI-free C API).
+/// "<run>/<sample>/t<turn>" ids of the turns stored in `db` (read through sqlite3's CLI-free C
+/// API).
 std::set<std::string> StoredTurnIds(const std::filesystem::path& db);
 
 }  // namespace afbench::testing

@@ -1,6 +1,6 @@
-// Reliability end-to-end tests (docs/reliability.md): a long run against a server that injects faults, and a
-// run killed with SIGKILL at random moments twenty times. Both check the two promises: nothing stored is lost,
-// nothing stored is requested again.
+// Reliability end-to-end tests (docs/reliability.md): a long run against a server that injects
+// faults, and a run killed with SIGKILL at random moments twenty times. Both check the two
+// promises: nothing stored is lost, nothing stored is requested again.
 #include <signal.h>
 
 #include <map>
@@ -25,7 +25,8 @@ std::vector<LogEntry> ReadLog(const std::filesystem::path& path) {
   while (std::getline(in, line)) {
     auto json = nlohmann::json::parse(line, nullptr, false);
     if (!json.is_object()) continue;
-    entries.push_back({json.value("request_id", ""), json.value("status", 0), json.value("fault", "")});
+    entries.push_back(
+        {json.value("request_id", ""), json.value("status", 0), json.value("fault", "")});
   }
   return entries;
 }
@@ -42,9 +43,26 @@ TEST(ReliabilityE2e, TwoThousandRequestsAtTwentyPercentFaultsLoseNothingAndRepea
   auto dir = MakeTempDir();
   FakeServer server(dir, {"--fault-rate", "0.2", "--fault-seed", "11", "--stall-ms", "1500"});
   auto db = dir / "afbench.db";
-  auto run = Afbench({"run", "--model", "openai/scripted", "--base-url", server.OpenAiUrl(),
-                      "--dataset", AdvBench(), "--limit", "500", "--seed", "3", "--db", db.string(),
-                      "--max-connections", "16", "--max-attempts", "12", "--timeout-s", "1", "-q"});
+  auto run = Afbench({"run",
+                      "--model",
+                      "openai/scripted",
+                      "--base-url",
+                      server.OpenAiUrl(),
+                      "--dataset",
+                      AdvBench(),
+                      "--limit",
+                      "500",
+                      "--seed",
+                      "3",
+                      "--db",
+                      db.string(),
+                      "--max-connections",
+                      "16",
+                      "--max-attempts",
+                      "12",
+                      "--timeout-s",
+                      "1",
+                      "-q"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // Stalled requests are logged when the server finally answers, after the client gave up on them.
   std::this_thread::sleep_for(std::chrono::milliseconds(1700));
@@ -73,7 +91,8 @@ TEST(ReliabilityE2e, TwoThousandRequestsAtTwentyPercentFaultsLoseNothingAndRepea
   EXPECT_EQ(summary["tiers"]["free"]["outcomes"]["error"], 0);
   EXPECT_EQ(summary["tiers"]["paid"]["outcomes"]["error"], 0);
   EXPECT_EQ(StoredTurnIds(db).size(), delivered_at.size());
-  // afbench counts every attempt; a few die on a dropped keep-alive connection before the server sees them.
+  // afbench counts every attempt; a few die on a dropped keep-alive connection before the server
+  // sees them.
   auto requests = summary["usage"]["requests"].get<size_t>();
   EXPECT_GE(requests, log.size());
   EXPECT_LE(requests, log.size() + log.size() / 100);
@@ -90,7 +109,8 @@ SubprocessOptions RunOptions(const std::vector<std::string>& args) {
 
 bool HasRun(const std::filesystem::path& db) {
   if (!std::filesystem::exists(db)) return false;
-  auto runs = nlohmann::json::parse(Afbench({"runs", "--json", "--db", db.string()}).out, nullptr, false);
+  auto runs =
+      nlohmann::json::parse(Afbench({"runs", "--json", "--db", db.string()}).out, nullptr, false);
   return runs.is_array() && !runs.empty();
 }
 
@@ -98,9 +118,22 @@ TEST(ReliabilityE2e, TwentyKillNinesAtRandomMomentsThenResumeGiveTheUninterrupte
   auto dir = MakeTempDir();
   FakeServer server(dir, {"--delay-ms", "80"});
   auto db = dir / "killed.db";
-  const std::vector<std::string> fresh = {
-      "run", "--model", "openai/scripted", "--base-url", server.OpenAiUrl(), "--dataset", AdvBench(),
-      "--limit", "40", "--seed", "5", "--max-connections", "2", "--db", db.string(), "-q"};
+  const std::vector<std::string> fresh = {"run",
+                                          "--model",
+                                          "openai/scripted",
+                                          "--base-url",
+                                          server.OpenAiUrl(),
+                                          "--dataset",
+                                          AdvBench(),
+                                          "--limit",
+                                          "40",
+                                          "--seed",
+                                          "5",
+                                          "--max-connections",
+                                          "2",
+                                          "--db",
+                                          db.string(),
+                                          "-q"};
   std::mt19937 random(2024);  // fixed: the kill moments are reproducible
   std::uniform_int_distribution<int> delay_ms(20, 250);
   int kills = 0;
@@ -108,8 +141,8 @@ TEST(ReliabilityE2e, TwentyKillNinesAtRandomMomentsThenResumeGiveTheUninterrupte
   // After each kill: the turns stored by then, and how many requests the server had logged.
   std::vector<std::pair<std::set<std::string>, size_t>> snapshots;
   for (int attempt = 0; attempt < 60 && kills < 20 && !finished; ++attempt) {
-    auto args = HasRun(db) ? std::vector<std::string>{"run", "--resume", NewestRunId(db), "--db",
-                                                      db.string(), "-q"}
+    auto args = HasRun(db) ? std::vector<std::string>{"run",  "--resume",  NewestRunId(db),
+                                                      "--db", db.string(), "-q"}
                            : fresh;
     Subprocess run(RunOptions(args));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));

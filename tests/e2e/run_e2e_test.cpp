@@ -1,5 +1,6 @@
-// End-to-end tests of `afbench run`, `summary`, `runs` and `export`: the real binary against the scripted
-// loopback server, on the real AdvBench file. They check plumbing and numbers, never harmful text.
+// End-to-end tests of `afbench run`, `summary`, `runs` and `export`: the real binary against the
+// scripted loopback server, on the real AdvBench file. They check plumbing and numbers, never
+// harmful text.
 #include <signal.h>
 
 #include <fstream>
@@ -12,14 +13,16 @@ namespace {
 
 std::string AdvBench() { return (SharedDir() / "data/advbench_harmful_behaviors.csv").string(); }
 
-std::vector<std::string> RunArgs(const FakeServer& server, const std::filesystem::path& db, int limit) {
-  return {"run",       "--model",     "openai/scripted", "--base-url", server.OpenAiUrl(),
-          "--dataset", AdvBench(),    "--limit",         std::to_string(limit),
-          "--seed",    "7",           "--db",            db.string(),
-          "--max-connections", "4",   "-q"};
+std::vector<std::string> RunArgs(const FakeServer& server, const std::filesystem::path& db,
+                                 int limit) {
+  return {"run",       "--model",  "openai/scripted", "--base-url",          server.OpenAiUrl(),
+          "--dataset", AdvBench(), "--limit",         std::to_string(limit), "--seed",
+          "7",         "--db",     db.string(),       "--max-connections",   "4",
+          "-q"};
 }
 
-// The parts of a summary that must not depend on how the run was executed (ids, times and request counts do).
+// The parts of a summary that must not depend on how the run was executed (ids, times and request
+// counts do).
 nlohmann::json Figures(const nlohmann::json& summary) {
   return {{"tiers", summary["tiers"]},
           {"gap", summary["gap"]},
@@ -80,9 +83,10 @@ TEST(RunE2e, ExportWritesEveryTranscriptAsJsonlAndCsv) {
   }
   EXPECT_EQ(count, 10);
   auto csv_path = dir / "out.csv";
-  ASSERT_EQ(Afbench({"export", run_id, "--format", "csv", "-o", csv_path.string(), "--db", db.string()})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Afbench({"export", run_id, "--format", "csv", "-o", csv_path.string(), "--db", db.string()})
+          .exit_code,
+      0);
   EXPECT_EQ(ReadFile(csv_path).rfind("run_id,query_index,tier,epoch,", 0), 0u);
 }
 
@@ -179,9 +183,10 @@ TEST(RunE2e, AnthropicMessagesApiRunsTheSameExperiment) {
   auto dir = MakeTempDir();
   FakeServer server(dir);
   auto db = dir / "afbench.db";
-  auto run = Afbench({"run", "--model", "anthropic/scripted", "--base-url", server.AnthropicUrl(),
-                      "--dataset", AdvBench(), "--limit", "5", "--seed", "7", "--db", db.string(), "-q"},
-                     {{"ANTHROPIC_API_KEY", "placeholder-anthropic-credential"}});
+  auto run =
+      Afbench({"run", "--model", "anthropic/scripted", "--base-url", server.AnthropicUrl(),
+               "--dataset", AdvBench(), "--limit", "5", "--seed", "7", "--db", db.string(), "-q"},
+              {{"ANTHROPIC_API_KEY", "placeholder-anthropic-credential"}});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto summary = ParseJson(Afbench({"summary", "--json", "--db", db.string()}));
   EXPECT_EQ(summary["samples"]["completed"], 10);
@@ -200,7 +205,8 @@ TEST(RunE2e, ApiKeysNeverReachTheStoreOrExports) {
   auto summary = Afbench({"summary", "--json", "--db", db.string()});
   ASSERT_EQ(Afbench({"runs", "--db", db.string()}).exit_code, 0);
   for (const auto& file : std::filesystem::directory_iterator(dir)) {
-    if (file.path().filename().string().rfind("server", 0) == 0) continue;  // the server saw the header
+    if (file.path().filename().string().rfind("server", 0) == 0)
+      continue;  // the server saw the header
     EXPECT_EQ(ReadFile(file.path()).find("SENTINEL"), std::string::npos) << file.path();
   }
   EXPECT_EQ(exported.out.find("SENTINEL"), std::string::npos);
@@ -232,9 +238,9 @@ TEST(RunE2e, UsageErrorsExitWithTwoAndNameTheProblem) {
 TEST(RunE2e, AnUnreachableServerGivesErrorOutcomesNotACrash) {
   auto dir = MakeTempDir();
   auto db = dir / "afbench.db";
-  auto run = Afbench({"run", "--model", "openai/m", "--base-url", "http://127.0.0.1:9/v1",
-                      "--dataset", AdvBench(), "--limit", "2", "--max-attempts", "2",
-                      "--db", db.string(), "-q"});
+  auto run =
+      Afbench({"run", "--model", "openai/m", "--base-url", "http://127.0.0.1:9/v1", "--dataset",
+               AdvBench(), "--limit", "2", "--max-attempts", "2", "--db", db.string(), "-q"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   auto summary = ParseJson(Afbench({"summary", "--json", "--db", db.string()}));
   EXPECT_EQ(summary["tiers"]["free"]["outcomes"]["error"], 2);

@@ -8,29 +8,49 @@ namespace afbench::fake {
 
 const char* FaultName(Fault fault) {
   switch (fault) {
-    case Fault::kNone: return "none";
-    case Fault::kRateLimitRetryAfter: return "429_retry_after";
-    case Fault::kRateLimitBare: return "429";
-    case Fault::kServerError: return "500";
-    case Fault::kBadGateway: return "502";
-    case Fault::kUnavailable: return "503";
-    case Fault::kOverloaded: return "529";
-    case Fault::kReset: return "reset";
-    case Fault::kStall: return "stall";
-    case Fault::kTruncatedJson: return "truncated_json";
-    case Fault::kInvalidJson: return "invalid_json";
-    case Fault::kEmptyCompletion: return "empty";
-    case Fault::kHugeCompletion: return "huge";
+    case Fault::kNone:
+      return "none";
+    case Fault::kRateLimitRetryAfter:
+      return "429_retry_after";
+    case Fault::kRateLimitBare:
+      return "429";
+    case Fault::kServerError:
+      return "500";
+    case Fault::kBadGateway:
+      return "502";
+    case Fault::kUnavailable:
+      return "503";
+    case Fault::kOverloaded:
+      return "529";
+    case Fault::kReset:
+      return "reset";
+    case Fault::kStall:
+      return "stall";
+    case Fault::kTruncatedJson:
+      return "truncated_json";
+    case Fault::kInvalidJson:
+      return "invalid_json";
+    case Fault::kEmptyCompletion:
+      return "empty";
+    case Fault::kHugeCompletion:
+      return "huge";
   }
   return "none";
 }
 
 const std::vector<Fault>& AllFaults() {
-  static const std::vector<Fault> kAll = {
-      Fault::kRateLimitRetryAfter, Fault::kRateLimitBare,  Fault::kServerError,
-      Fault::kBadGateway,          Fault::kUnavailable,    Fault::kOverloaded,
-      Fault::kReset,               Fault::kStall,          Fault::kTruncatedJson,
-      Fault::kInvalidJson,         Fault::kEmptyCompletion, Fault::kHugeCompletion};
+  static const std::vector<Fault> kAll = {Fault::kRateLimitRetryAfter,
+                                          Fault::kRateLimitBare,
+                                          Fault::kServerError,
+                                          Fault::kBadGateway,
+                                          Fault::kUnavailable,
+                                          Fault::kOverloaded,
+                                          Fault::kReset,
+                                          Fault::kStall,
+                                          Fault::kTruncatedJson,
+                                          Fault::kInvalidJson,
+                                          Fault::kEmptyCompletion,
+                                          Fault::kHugeCompletion};
   return kAll;
 }
 
@@ -50,22 +70,33 @@ Fault FaultInjector::Next() {
 int FaultStatus(Fault fault) {
   switch (fault) {
     case Fault::kRateLimitRetryAfter:
-    case Fault::kRateLimitBare: return 429;
-    case Fault::kServerError: return 500;
-    case Fault::kBadGateway: return 502;
-    case Fault::kUnavailable: return 503;
-    case Fault::kOverloaded: return 529;
-    default: return 200;
+    case Fault::kRateLimitBare:
+      return 429;
+    case Fault::kServerError:
+      return 500;
+    case Fault::kBadGateway:
+      return 502;
+    case Fault::kUnavailable:
+      return 503;
+    case Fault::kOverloaded:
+      return 529;
+    default:
+      return 200;
   }
 }
 
-std::string ApplyBodyFault(Fault fault, const std::string& body, bool anthropic, size_t huge_bytes) {
+std::string ApplyBodyFault(Fault fault, const std::string& body, bool anthropic,
+                           size_t huge_bytes) {
   switch (fault) {
-    case Fault::kTruncatedJson: return body.substr(0, body.size() / 2);
-    case Fault::kInvalidJson: return "<html><body>502 upstream hiccup</body></html>";
+    case Fault::kTruncatedJson:
+      return body.substr(0, body.size() / 2);
+    case Fault::kInvalidJson:
+      return "<html><body>502 upstream hiccup</body></html>";
     case Fault::kEmptyCompletion:
-    case Fault::kHugeCompletion: break;
-    default: return body;
+    case Fault::kHugeCompletion:
+      break;
+    default:
+      return body;
   }
   auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return body;

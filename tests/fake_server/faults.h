@@ -1,8 +1,8 @@
-// Fault injection for afbench-fake-server (--fault-rate): at a configured rate, a request gets one of the
-// failures real providers produce — rate limits with and without Retry-After, 5xx and Anthropic's 529, a reset
-// connection, a stall longer than the client's timeout, truncated or invalid JSON, an empty or a huge
-// completion. Faults are drawn per request from a seeded stream, so a retry of the same request may succeed.
-// Thread-safe.
+// Fault injection for afbench-fake-server (--fault-rate): at a configured rate, a request gets one
+// of the failures real providers produce — rate limits with and without Retry-After, 5xx and
+// Anthropic's 529, a reset connection, a stall longer than the client's timeout, truncated or
+// invalid JSON, an empty or a huge completion. Faults are drawn per request from a seeded stream,
+// so a retry of the same request may succeed. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,14 +28,14 @@ enum class Fault {
   kHugeCompletion,       ///< 200 with a very long assistant message (data, not an error)
 };
 
-/// Stable name for logs: "none", "429_retry_after", "429", "500", "502", "503", "529", "reset", "stall",
-/// "truncated_json", "invalid_json", "empty", "huge".
+/// Stable name for logs: "none", "429_retry_after", "429", "500", "502", "503", "529", "reset",
+/// "stall", "truncated_json", "invalid_json", "empty", "huge".
 const char* FaultName(Fault fault);
 /// Every fault kind except kNone.
 const std::vector<Fault>& AllFaults();
 
 struct FaultOptions {
-  double rate = 0;      ///< Probability that a request gets a fault.
+  double rate = 0;  ///< Probability that a request gets a fault.
   uint64_t seed = 1;
   int stall_ms = 3000;  ///< How long kStall waits before answering.
   size_t huge_bytes = 1 << 20;
@@ -58,8 +58,8 @@ class FaultInjector {
 
 /// The HTTP status a fault answers with (200 for the body-level faults and kNone).
 int FaultStatus(Fault fault);
-/// Rewrites a genuine 200 JSON body for the body-level faults (truncated, invalid, empty, huge); other faults
-/// return it unchanged. `anthropic` selects the Messages API shape.
+/// Rewrites a genuine 200 JSON body for the body-level faults (truncated, invalid, empty, huge);
+/// other faults return it unchanged. `anthropic` selects the Messages API shape.
 std::string ApplyBodyFault(Fault fault, const std::string& body, bool anthropic, size_t huge_bytes);
 
 }  // namespace afbench::fake

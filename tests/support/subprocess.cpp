@@ -39,7 +39,8 @@ void RedirectOrDie(const std::filesystem::path& path, int target_fd) {
 }  // namespace
 
 Subprocess::Subprocess(const SubprocessOptions& options) {
-  // Everything the child needs is prepared before fork: only async-signal-safe calls happen after it.
+  // Everything the child needs is prepared before fork: only async-signal-safe calls happen after
+  // it.
   std::vector<std::string> env_strings = BuildEnvironment(options);
   std::vector<char*> argv;
   for (const auto& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));

@@ -17,15 +17,20 @@ std::filesystem::path FromEnv(const char* name, const std::filesystem::path& fal
 
 }  // namespace
 
-std::filesystem::path SourceDir() { return FromEnv("AFBENCH_SOURCE_DIR", AFBENCH_DEFAULT_SOURCE_DIR); }
-std::filesystem::path SharedDir() { return FromEnv("AFBENCH_SHARED_DIR", AFBENCH_DEFAULT_SHARED_DIR); }
-std::filesystem::path BinaryDir() { return FromEnv("AFBENCH_BINARY_DIR", AFBENCH_DEFAULT_BINARY_DIR); }
+std::filesystem::path SourceDir() {
+  return FromEnv("AFBENCH_SOURCE_DIR", AFBENCH_DEFAULT_SOURCE_DIR);
+}
+std::filesystem::path SharedDir() {
+  return FromEnv("AFBENCH_SHARED_DIR", AFBENCH_DEFAULT_SHARED_DIR);
+}
+std::filesystem::path BinaryDir() {
+  return FromEnv("AFBENCH_BINARY_DIR", AFBENCH_DEFAULT_BINARY_DIR);
+}
 
 std::filesystem::path MakeTempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = info != nullptr
-                         ? std::string(info->test_suite_name()) + "." + info->name()
-                         : std::string("no_test");
+  std::string name = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name()
+                                     : std::string("no_test");
   for (char& c : name) {
     if (c == '/') c = '_';
   }
@@ -63,8 +68,8 @@ void ExpectMatchesGolden(const std::string& actual, const std::filesystem::path&
   }
   ASSERT_TRUE(std::filesystem::exists(golden))
       << golden << " is missing; run with AFBENCH_UPDATE_GOLDEN=1 to create it";
-  EXPECT_EQ(actual, ReadFile(golden)) << "differs from golden file " << golden
-                                      << " (AFBENCH_UPDATE_GOLDEN=1 rewrites it)";
+  EXPECT_EQ(actual, ReadFile(golden))
+      << "differs from golden file " << golden << " (AFBENCH_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 }  // namespace afbench::testing

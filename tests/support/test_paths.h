@@ -1,6 +1,7 @@
-// Where tests find their inputs: the source tree, ../shared beside it and the build tree, as configured by CMake
-// (tests/support/CMakeLists.txt). The environment variables AFBENCH_SOURCE_DIR, AFBENCH_SHARED_DIR and
-// AFBENCH_BINARY_DIR override them, e.g. to run a test binary against another checkout.
+// Where tests find their inputs: the source tree, ../shared beside it and the build tree, as
+// configured by CMake (tests/support/CMakeLists.txt). The environment variables AFBENCH_SOURCE_DIR,
+// AFBENCH_SHARED_DIR and AFBENCH_BINARY_DIR override them, e.g. to run a test binary against
+// another checkout.
 #pragma once
 
 #include <filesystem>
