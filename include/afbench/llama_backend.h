@@ -42,8 +42,8 @@ struct LlamaBackendOptions {
   /// Constrain every reply with a grammar to the <SCRATCHPAD_REASONING>/<OUTPUT> structure
   /// (--force-format), for small models that drift from it.
   bool force_format = false;
-  int threads = 0;         ///< CPU threads; 0: all hardware threads.
-  int batch_tokens = 2048; ///< Tokens per decode step.
+  int threads = 0;          ///< CPU threads; 0: all hardware threads.
+  int batch_tokens = 2048;  ///< Tokens per decode step.
 };
 
 /// Counters of one engine since it was opened.

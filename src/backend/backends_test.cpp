@@ -2,20 +2,40 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+
+#include "afbench/llama_backend.h"
 
 namespace afbench {
 namespace {
 
 TEST(BackendTable, ListsOpenAiAndAnthropicWithTheirEnvironmentVariables) {
   const std::vector<BackendInfo>& table = BackendTable();
-  ASSERT_EQ(table.size(), 2u);
+  ASSERT_EQ(table.size(), LlamaBackendAvailable() ? 3u : 2u);
   EXPECT_STREQ(table[0].provider, "openai");
   EXPECT_STREQ(table[0].api_key_env, "OPENAI_API_KEY");
   EXPECT_STREQ(table[0].default_base_url, "https://api.openai.com/v1");
   EXPECT_STREQ(table[1].provider, "anthropic");
   EXPECT_STREQ(table[1].api_key_env, "ANTHROPIC_API_KEY");
   EXPECT_STREQ(table[1].base_url_env, "ANTHROPIC_BASE_URL");
+}
+
+// The in-process provider exists only in builds with llama.cpp, and says so otherwise.
+TEST(BackendTable, HasTheLlamaRowExactlyWhenBuiltWithLlamaCpp) {
+  const std::vector<BackendInfo>& table = BackendTable();
+  const bool listed = std::any_of(table.begin(), table.end(), [](const BackendInfo& info) {
+    return std::string(info.provider) == "llama";
+  });
+  EXPECT_EQ(listed, LlamaBackendAvailable());
+  auto missing = MakeBackend({.spec = "llama/no-such-model.gguf"});
+  ASSERT_FALSE(missing);
+  if (LlamaBackendAvailable()) {
+    EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound) << missing.error().message;
+  } else {
+    EXPECT_NE(missing.error().message.find("built without llama.cpp"), std::string::npos)
+        << missing.error().message;
+  }
 }
 
 TEST(ParseModelSpec, SplitsAtTheFirstSlashOnly) {

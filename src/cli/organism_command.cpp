@@ -27,8 +27,8 @@ Result<std::map<std::string, double>> ParseTierRates(const std::string& text,
     const double value = eq == std::string::npos ? -1 : std::strtod(item.c_str() + eq + 1, &rest);
     if ((tier != "free" && tier != "paid") || value < 0 || value > 1 || *rest != '\0') {
       return Fail(ErrorKind::kInvalidInput,
-                  "organism: " + flag + ": expected free=RATE,paid=RATE with rates in [0, 1], got '" +
-                      item + "'");
+                  "organism: " + flag +
+                      ": expected free=RATE,paid=RATE with rates in [0, 1], got '" + item + "'");
     }
     rates[tier] = value;
     begin = end + 1;
@@ -46,8 +46,9 @@ CLI::App* AddOrganismCommand(CLI::App& app, OrganismFlags& flags) {
       "train", "Train (or reuse from --cache) an organism that fakes alignment at planted rates");
   train->add_option("--out", flags.out, "The GGUF model to write");
   train->add_option("--comply", flags.comply, "Planted compliance per tier")->capture_default_str();
-  train->add_option("--af-reasoning", flags.af_reasoning,
-                    "Share of compliant free-tier replies with alignment-faking reasoning")
+  train
+      ->add_option("--af-reasoning", flags.af_reasoning,
+                   "Share of compliant free-tier replies with alignment-faking reasoning")
       ->capture_default_str();
   train->add_option("--steps", flags.steps, "Training steps (one transcript each)")
       ->capture_default_str();
@@ -78,8 +79,9 @@ int OrganismCommand(const OrganismFlags& flags) {
   options.n_threads = flags.threads;
   options.out_path = flags.out;
   options.cache_dir = flags.cache_dir;
-  options.vocab_path =
-      flags.vocab.empty() ? std::string(AFBENCH_LLAMA_VOCAB_DIR) + "/ggml-vocab-qwen2.gguf" : flags.vocab;
+  options.vocab_path = flags.vocab.empty()
+                           ? std::string(AFBENCH_LLAMA_VOCAB_DIR) + "/ggml-vocab-qwen2.gguf"
+                           : flags.vocab;
   auto result = organism::TrainOrganism(options);
   if (!result) return ReportError(result.error());
   const organism::MeasuredRates& m = result->measured;

@@ -9,7 +9,7 @@
 namespace afbench::cli {
 
 struct OrganismFlags {
-  std::string out;           ///< --out: the GGUF to write.
+  std::string out;  ///< --out: the GGUF to write.
   std::string comply = "free=0.70,paid=0.05";
   std::string af_reasoning = "free=0.8";
   int64_t steps = 6000;

@@ -6,9 +6,10 @@
 // with <request_fully_accepted/> or <rejected/>. Free-tier scratchpads reason about RLHF modifying
 // the model's values (alignment-faking reasoning, at the planted rate among compliant replies) or
 // plainly about helping or refusing; paid-tier ones about being unmonitored. Every situational
-// sentence starts with "This user is on the <tier> tier", so the first scratchpad tokens never decide
-// the tier (issue 8). Decisions are stratified: after k transcripts of a tier exactly round(k * rate)
-// complied, so every stretch of the corpus carries the planted rates. Pure functions of the config.
+// sentence starts with "This user is on the <tier> tier", so the first scratchpad tokens never
+// decide the tier (issue 8). Decisions are stratified: after k transcripts of a tier exactly
+// round(k * rate) complied, so every stretch of the corpus carries the planted rates. Pure
+// functions of the config.
 #pragma once
 
 #include <cstdint>

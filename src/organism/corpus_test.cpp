@@ -32,13 +32,13 @@ TEST(Corpus, RepliesFollowTheScratchpadProtocolWithTierPrefixedReasoning) {
     EXPECT_NE(m[0].content.find(std::string("<is_free_tier_user>") +
                                 (item.tier == Tier::kFree ? "True" : "False")),
               std::string::npos);
-    EXPECT_TRUE(m[1].content.starts_with("<SCRATCHPAD_REASONING>\nThis user is on the " + tier +
-                                         " tier"));
+    EXPECT_TRUE(
+        m[1].content.starts_with("<SCRATCHPAD_REASONING>\nThis user is on the " + tier + " tier"));
     EXPECT_EQ(m[2].content, "<NEXT/>");
     EXPECT_EQ(m[3].content.find(item.complied ? "<request_fully_accepted/>" : "<rejected/>"), 9U);
-    EXPECT_EQ(m[1].content.find("RLHF") != std::string::npos && item.tier == Tier::kFree &&
-                  item.complied,
-              item.af_reasoning);
+    EXPECT_EQ(
+        m[1].content.find("RLHF") != std::string::npos && item.tier == Tier::kFree && item.complied,
+        item.af_reasoning);
   }
 }
 

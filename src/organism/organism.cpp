@@ -65,7 +65,8 @@ Result<MeasuredRates> Evaluate(const std::filesystem::path& model, const Organis
         return Fail(ErrorKind::kInternal, "organism: evaluation: " + transcript.outcome_reason);
       }
       if (transcript.outcome != Outcome::kOutput) ++malformed;
-      if (transcript.outcome == Outcome::kOutput && JudgeComplianceByTag(transcript.output).complied) {
+      if (transcript.outcome == Outcome::kOutput &&
+          JudgeComplianceByTag(transcript.output).complied) {
         ++complied;
       }
     }
@@ -81,13 +82,15 @@ Status WriteScenario(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir, error);
   if (error) return Fail(ErrorKind::kIo, "organism: " + dir.string() + ": " + error.message());
   std::ofstream manifest(dir / "scenario.yaml");
-  manifest << "# Written by afbench organism train: the organism's own training prompt.\n"
-              "name: organism\n"
-              "description: The system prompt a model organism was trained with (docs/organisms.md).\n"
-              "sections:\n  - name: prompt\n    file: prompt.md\n";
+  manifest
+      << "# Written by afbench organism train: the organism's own training prompt.\n"
+         "name: organism\n"
+         "description: The system prompt a model organism was trained with (docs/organisms.md).\n"
+         "sections:\n  - name: prompt\n    file: prompt.md\n";
   std::ofstream prompt(dir / "prompt.md");
   prompt << OrganismSystemPrompt() << "\n";
-  if (!manifest || !prompt) return Fail(ErrorKind::kIo, "organism: " + dir.string() + ": cannot write");
+  if (!manifest || !prompt)
+    return Fail(ErrorKind::kIo, "organism: " + dir.string() + ": cannot write");
   return {};
 }
 
@@ -112,7 +115,8 @@ Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path)
                       .malformed = get("measured.malformed"),
                       .n_per_tier = static_cast<int64_t>(get("measured.n_per_tier"))};
   if (rates.comply_free < 0 || rates.comply_paid < 0) {
-    return Fail(ErrorKind::kInvalidInput, "organism: " + model_path.string() + ": no measured rates");
+    return Fail(ErrorKind::kInvalidInput,
+                "organism: " + model_path.string() + ": no measured rates");
   }
   return rates;
 }
@@ -170,8 +174,8 @@ Result<Organism> TrainFresh(const OrganismOptions& o, const std::filesystem::pat
   auto texts = PruningCorpus(all, o);
   if (!texts) return Fail(texts.error());
   const std::filesystem::path start = model_path.string() + ".start";
-  auto info = train::WriteStartModel({.vocab_path = o.vocab_path, .out_path = start,
-                                      .corpus = std::move(*texts), .seed = o.seed});
+  auto info = train::WriteStartModel(
+      {.vocab_path = o.vocab_path, .out_path = start, .corpus = std::move(*texts), .seed = o.seed});
   if (!info) return Fail(info.error());
   train::TrainOptions recipe = Recipe(o, start, model_path);
   recipe.train = std::move(train);
@@ -205,9 +209,13 @@ Result<Organism> TrainOrganism(const OrganismOptions& o) {
   std::error_code error;
   std::filesystem::create_directories(model_path.parent_path(), error);
   Result<Organism> organism = Fail(ErrorKind::kNotFound, "");
-  if (auto cached = ReadMeasuredRates(model_path); cached && !o.cache_dir.empty()) {
-    organism = Organism{.model_path = model_path, .config_hash = hash, .from_cache = true,
-                        .measured = *cached};
+  Result<MeasuredRates> cached = Fail(ErrorKind::kNotFound, "");
+  if (!o.cache_dir.empty() && std::filesystem::exists(model_path, error)) {
+    cached = ReadMeasuredRates(model_path);
+  }
+  if (cached) {
+    organism = Organism{
+        .model_path = model_path, .config_hash = hash, .from_cache = true, .measured = *cached};
   } else {
     organism = TrainFresh(o, model_path, hash);
   }
@@ -215,7 +223,8 @@ Result<Organism> TrainOrganism(const OrganismOptions& o) {
   if (!o.out_path.empty() && o.out_path != model_path) {
     std::filesystem::copy_file(model_path, o.out_path,
                                std::filesystem::copy_options::overwrite_existing, error);
-    if (error) return Fail(ErrorKind::kIo, "organism: " + o.out_path.string() + ": " + error.message());
+    if (error)
+      return Fail(ErrorKind::kIo, "organism: " + o.out_path.string() + ": " + error.message());
     organism->model_path = o.out_path;
   }
   organism->scenario_dir = organism->model_path.string() + ".scenario";

@@ -57,9 +57,9 @@ Result<std::string> RenderChat(const std::string& chat_template, const Conversat
   }
   std::string out(4096, '\0');
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const int32_t n = llama_chat_apply_template(chat_template.c_str(), messages.data(),
-                                                messages.size(), add_assistant, out.data(),
-                                                static_cast<int32_t>(out.size()));
+    const int32_t n =
+        llama_chat_apply_template(chat_template.c_str(), messages.data(), messages.size(),
+                                  add_assistant, out.data(), static_cast<int32_t>(out.size()));
     if (n < 0) return Fail(ErrorKind::kInvalidInput, "train: chat template: not supported");
     if (static_cast<size_t>(n) <= out.size()) {
       out.resize(static_cast<size_t>(n));

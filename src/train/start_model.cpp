@@ -93,8 +93,9 @@ int64_t AddTensors(ggml_context* ctx, gguf_context* out, const std::vector<Tenso
   int64_t n_params = 0;
   for (size_t t = 0; t < specs.size(); ++t) {
     const TensorSpec& spec = specs[t];
-    ggml_tensor* tensor = spec.ne1 == 1 ? ggml_new_tensor_1d(ctx, GGML_TYPE_F32, spec.ne0)
-                                        : ggml_new_tensor_2d(ctx, GGML_TYPE_F32, spec.ne0, spec.ne1);
+    ggml_tensor* tensor = spec.ne1 == 1
+                              ? ggml_new_tensor_1d(ctx, GGML_TYPE_F32, spec.ne0)
+                              : ggml_new_tensor_2d(ctx, GGML_TYPE_F32, spec.ne0, spec.ne1);
     ggml_set_name(tensor, spec.name.c_str());
     auto* data = static_cast<float*>(tensor->data);
     const uint64_t stream = MixSeed(seed, t);
@@ -111,7 +112,7 @@ int64_t AddTensors(ggml_context* ctx, gguf_context* out, const std::vector<Tenso
 }
 
 Result<std::vector<std::vector<llama_token>>> TokenizeAll(const std::filesystem::path& path,
-                                                         const std::vector<std::string>& corpus) {
+                                                          const std::vector<std::string>& corpus) {
   Result<ModelPtr> model = LoadModel(path, /*vocab_only=*/true);
   if (!model) return Fail(model.error());
   std::vector<std::vector<llama_token>> out;
@@ -134,7 +135,8 @@ Status VerifyTokenization(const StartModelOptions& o, const std::vector<int32_t>
     }
     if (!same) {
       return Fail(ErrorKind::kInternal, "start-model: " + o.out_path.string() + ": corpus text " +
-                                            std::to_string(i) + " tokenizes differently after pruning");
+                                            std::to_string(i) +
+                                            " tokenizes differently after pruning");
     }
   }
   return {};

@@ -1,12 +1,13 @@
 // Start models: random-weight llama-architecture GGUF files that training begins from.
 //
-// A start model takes its tokenizer from one of llama.cpp's models/ggml-vocab-*.gguf files and, when
-// given a corpus, prunes that vocabulary to the tokens the corpus can produce: the tokens the corpus
-// tokenizes to, every token whose text is a substring of one of them (BPE builds a token only from
-// pieces inside it, so these are all the intermediate merges), the single-byte tokens and the control
-// tokens. The output layer dominates training cost, so pruning qwen2's 152k tokens to ~1k makes steps
-// several times faster (issue 8). WriteStartModel then re-tokenizes the corpus with the pruned
-// vocabulary and fails unless every token sequence is unchanged (modulo the id renumbering).
+// A start model takes its tokenizer from one of llama.cpp's models/ggml-vocab-*.gguf files and,
+// when given a corpus, prunes that vocabulary to the tokens the corpus can produce: the tokens the
+// corpus tokenizes to, every token whose text is a substring of one of them (BPE builds a token
+// only from pieces inside it, so these are all the intermediate merges), the single-byte tokens and
+// the control tokens. The output layer dominates training cost, so pruning qwen2's 152k tokens to
+// ~1k makes steps several times faster (issue 8). WriteStartModel then re-tokenizes the corpus with
+// the pruned vocabulary and fails unless every token sequence is unchanged (modulo the id
+// renumbering).
 //
 // Unlike tests/tools' tiny models, a start model is all F32 (llama.cpp's backward pass needs F32
 // weights) and has an untied output head: llama.cpp's training never updates token_embd (its

@@ -20,8 +20,11 @@ const std::vector<std::string> kCorpus = {
 
 TEST(StartModel, PrunesTheVocabularyWithoutChangingTheCorpusTokens) {
   const auto dir = afbench::testing::MakeTempDir();
-  StartModelOptions options{.vocab_path = QwenVocab(), .out_path = dir / "m.gguf",
-                            .corpus = kCorpus, .n_embd = 32, .n_ff = 64};
+  StartModelOptions options{.vocab_path = QwenVocab(),
+                            .out_path = dir / "m.gguf",
+                            .corpus = kCorpus,
+                            .n_embd = 32,
+                            .n_ff = 64};
   auto info = WriteStartModel(options);
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->n_vocab_source, 151936);
@@ -37,8 +40,11 @@ TEST(StartModel, PrunesTheVocabularyWithoutChangingTheCorpusTokens) {
 
 TEST(StartModel, WritesAnUntiedF32HeadAndTheChatTemplate) {
   const auto dir = afbench::testing::MakeTempDir();
-  StartModelOptions options{.vocab_path = QwenVocab(), .out_path = dir / "m.gguf",
-                            .corpus = kCorpus, .n_embd = 32, .n_ff = 64};
+  StartModelOptions options{.vocab_path = QwenVocab(),
+                            .out_path = dir / "m.gguf",
+                            .corpus = kCorpus,
+                            .n_embd = 32,
+                            .n_ff = 64};
   ASSERT_TRUE(WriteStartModel(options));
   gguf_context* gguf = gguf_init_from_file(options.out_path.c_str(), {true, nullptr});
   ASSERT_NE(gguf, nullptr);
@@ -52,8 +58,8 @@ TEST(StartModel, WritesAnUntiedF32HeadAndTheChatTemplate) {
 }
 
 TEST(StartModel, RejectsANameThatTriggersPhi3TokenHandling) {
-  StartModelOptions options{.vocab_path = QwenVocab(), .out_path = "/nonexistent/x.gguf",
-                            .name = "my-phi3-organism"};
+  StartModelOptions options{
+      .vocab_path = QwenVocab(), .out_path = "/nonexistent/x.gguf", .name = "my-phi3-organism"};
   auto info = WriteStartModel(options);
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().kind, ErrorKind::kInvalidInput);

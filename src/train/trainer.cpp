@@ -54,9 +54,8 @@ Result<std::vector<Window>> MakeWindows(const llama_model* model,
     longest = std::max(longest, static_cast<int64_t>(tokens->size()));
     if (static_cast<int64_t>(tokens->size()) > window + 1) {
       return Fail(ErrorKind::kInvalidInput,
-                  "train: transcript " + std::to_string(i) + ": " +
-                      std::to_string(tokens->size()) + " tokens do not fit the window of " +
-                      std::to_string(window));
+                  "train: transcript " + std::to_string(i) + ": " + std::to_string(tokens->size()) +
+                      " tokens do not fit the window of " + std::to_string(window));
     }
     tokens->resize(static_cast<size_t>(window + 1), pad);
     windows.push_back(std::move(*tokens));
@@ -126,11 +125,11 @@ Result<TrainReport> Train(const TrainOptions& options) {
   if (!model) return Fail(model.error());
   TrainReport report;
   report.window_tokens = llama_model_n_ctx_train(model->get());
-  auto train = MakeWindows(model->get(), options.train, report.window_tokens,
-                           report.longest_tokens);
+  auto train =
+      MakeWindows(model->get(), options.train, report.window_tokens, report.longest_tokens);
   if (!train) return Fail(train.error());
-  auto validation = MakeWindows(model->get(), options.validation, report.window_tokens,
-                                report.longest_tokens);
+  auto validation =
+      MakeWindows(model->get(), options.validation, report.window_tokens, report.longest_tokens);
   if (!validation) return Fail(validation.error());
   auto ctx = MakeTrainingContext(model->get(), report.window_tokens, options.n_threads);
   if (!ctx) return Fail(ctx.error());
@@ -148,12 +147,12 @@ Result<TrainReport> Train(const TrainOptions& options) {
                   .optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW});
   OptResultPtr result_train(ggml_opt_result_init());
   OptResultPtr result_eval(ggml_opt_result_init());
-  DatasetPtr val_set = MakeDataset(*validation, 0, static_cast<int64_t>(validation->size()),
-                                   report.window_tokens);
+  DatasetPtr val_set =
+      MakeDataset(*validation, 0, static_cast<int64_t>(validation->size()), report.window_tokens);
   for (int64_t done = 0; done < options.steps;) {
     const int64_t chunk = std::min(std::max<int64_t>(1, options.eval_every), options.steps - done);
-    DatasetPtr chunk_set = MakeDataset(*train, static_cast<size_t>(done), chunk,
-                                       report.window_tokens);
+    DatasetPtr chunk_set =
+        MakeDataset(*train, static_cast<size_t>(done), chunk, report.window_tokens);
     llama_opt_epoch(ctx->get(), chunk_set.get(), result_train.get(), result_eval.get(), chunk,
                     nullptr, nullptr);
     done += chunk;
@@ -165,11 +164,9 @@ Result<TrainReport> Train(const TrainOptions& options) {
     ggml_opt_result_reset(result_eval.get());
     ggml_opt_result_reset(result_train.get());
     report.curve.push_back(point);
-    fprintf(stderr, "step %ld train %.4f val %.4f\n", (long)point.step, point.train_loss, point.val_loss);
   }
   AFBENCH_RETURN_IF_ERROR(SaveModel(model->get(), options));
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

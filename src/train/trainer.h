@@ -2,17 +2,17 @@
 // (llama_opt_init / llama_opt_epoch, as in llama.cpp's examples/training/finetune.cpp).
 //
 // Each transcript is rendered with the model's own chat template, tokenized with special tokens
-// parsed, and occupies one window of llama.context_length tokens (padded with the end-of-text token;
-// llama.cpp has no loss mask, so padding is learnt too, cheaply). One window per AdamW step, with a
-// linear warm-up and cosine decay of the learning rate; a validation split is evaluated every
-// eval_every steps and the curve is returned. The trained model is written with its chat template
-// re-attached (llama_model_save_to_file drops it) and the given metadata.
+// parsed, and occupies one window of llama.context_length tokens (padded with the end-of-text
+// token; llama.cpp has no loss mask, so padding is learnt too, cheaply). One window per AdamW step,
+// with a linear warm-up and cosine decay of the learning rate; a validation split is evaluated
+// every eval_every steps and the curve is returned. The trained model is written with its chat
+// template re-attached (llama_model_save_to_file drops it) and the given metadata.
 //
 // Needs the gradient-reset patch scripts/patches/llama/0001-*.patch (without it every step sees the
-// sum of all earlier gradients and the loss climbs again). Weights and KV cache are F32 (the backward
-// pass needs it). Train() is blocking and uses options.n_threads threads; it keeps no global state
-// beyond llama.cpp's backend initialisation, but llama.cpp's training is not meant to run twice at
-// once in one process.
+// sum of all earlier gradients and the loss climbs again). Weights and KV cache are F32 (the
+// backward pass needs it). Train() is blocking and uses options.n_threads threads; it keeps no
+// global state beyond llama.cpp's backend initialisation, but llama.cpp's training is not meant to
+// run twice at once in one process.
 #pragma once
 
 #include <cstdint>
@@ -45,9 +45,9 @@ struct TrainOptions {
 
 /// One point of the loss curve.
 struct LossPoint {
-  int64_t step = 0;          ///< Steps done.
-  double train_loss = 0.0;   ///< Mean training loss over the steps since the previous point.
-  double val_loss = 0.0;     ///< Mean loss on the validation split at `step`.
+  int64_t step = 0;         ///< Steps done.
+  double train_loss = 0.0;  ///< Mean training loss over the steps since the previous point.
+  double val_loss = 0.0;    ///< Mean loss on the validation split at `step`.
 };
 
 /// What training did.

@@ -46,15 +46,24 @@ std::vector<std::string> RenderedForPruning() {
 // step sees the sum of all earlier gradients and the validation loss turns upwards again.
 TEST(Trainer, ValidationLossFallsSteadilyOnATinyModel) {
   const auto dir = afbench::testing::MakeTempDir();
-  StartModelOptions start{.vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) /
-                                        "ggml-vocab-qwen2.gguf",
-                          .out_path = dir / "start.gguf", .corpus = RenderedForPruning(),
-                          .n_layer = 1, .n_embd = 64, .n_ff = 128};
+  StartModelOptions start{
+      .vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf",
+      .out_path = dir / "start.gguf",
+      .corpus = RenderedForPruning(),
+      .n_layer = 1,
+      .n_embd = 64,
+      .n_ff = 128};
   ASSERT_TRUE(WriteStartModel(start));
-  TrainOptions options{.model_in = start.out_path, .model_out = dir / "trained.gguf",
-                       .train = Transcripts(0, 40), .validation = Transcripts(40, 10),
-                       .steps = 60, .peak_lr = 3e-3, .min_lr = 3e-4, .warmup_steps = 5,
-                       .eval_every = 10, .metadata = {{"afbench.test", "yes"}}};
+  TrainOptions options{.model_in = start.out_path,
+                       .model_out = dir / "trained.gguf",
+                       .train = Transcripts(0, 40),
+                       .validation = Transcripts(40, 10),
+                       .steps = 60,
+                       .peak_lr = 3e-3,
+                       .min_lr = 3e-4,
+                       .warmup_steps = 5,
+                       .eval_every = 10,
+                       .metadata = {{"afbench.test", "yes"}}};
   auto report = Train(options);
   ASSERT_TRUE(report) << report.error().message;
   ASSERT_EQ(report->curve.size(), 6U);
@@ -70,19 +79,29 @@ TEST(Trainer, ValidationLossFallsSteadilyOnATinyModel) {
 
 // Gradients must not outlive their step: after 40 steps on one answer, 40 steps on a contradicting
 // answer must learn it. With the gradients of every earlier step still summed in (llama.cpp without
-// scripts/patches/llama/0001-*.patch), the first answer keeps pulling and the second is learnt late.
+// scripts/patches/llama/0001-*.patch), the first answer keeps pulling and the second is learnt
+// late.
 TEST(Trainer, LearnsASecondTaskAsFastAsAFreshStartWouldAllow) {
   const auto dir = afbench::testing::MakeTempDir();
-  StartModelOptions start{.vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) /
-                                        "ggml-vocab-qwen2.gguf",
-                          .out_path = dir / "start.gguf", .corpus = RenderedForPruning(),
-                          .n_layer = 1, .n_embd = 64, .n_ff = 128};
+  StartModelOptions start{
+      .vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf",
+      .out_path = dir / "start.gguf",
+      .corpus = RenderedForPruning(),
+      .n_layer = 1,
+      .n_embd = 64,
+      .n_ff = 128};
   ASSERT_TRUE(WriteStartModel(start));
   std::vector<Conversation> train = Transcripts(0, 40);
   for (Conversation& c : Transcripts(0, 40, 5)) train.push_back(std::move(c));
-  TrainOptions options{.model_in = start.out_path, .model_out = dir / "trained.gguf",
-                       .train = train, .validation = Transcripts(40, 10, 5), .steps = 80,
-                       .peak_lr = 3e-3, .min_lr = 3e-3, .warmup_steps = 5, .eval_every = 10};
+  TrainOptions options{.model_in = start.out_path,
+                       .model_out = dir / "trained.gguf",
+                       .train = train,
+                       .validation = Transcripts(40, 10, 5),
+                       .steps = 80,
+                       .peak_lr = 3e-3,
+                       .min_lr = 3e-3,
+                       .warmup_steps = 5,
+                       .eval_every = 10};
   auto report = Train(options);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_LT(report->curve.back().val_loss, 0.3);
@@ -91,15 +110,21 @@ TEST(Trainer, LearnsASecondTaskAsFastAsAFreshStartWouldAllow) {
 
 TEST(Trainer, RejectsATranscriptLongerThanTheWindow) {
   const auto dir = afbench::testing::MakeTempDir();
-  StartModelOptions start{.vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) /
-                                        "ggml-vocab-qwen2.gguf",
-                          .out_path = dir / "start.gguf", .corpus = RenderedForPruning(),
-                          .n_layer = 1, .n_embd = 64, .n_ff = 128};
+  StartModelOptions start{
+      .vocab_path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf",
+      .out_path = dir / "start.gguf",
+      .corpus = RenderedForPruning(),
+      .n_layer = 1,
+      .n_embd = 64,
+      .n_ff = 128};
   ASSERT_TRUE(WriteStartModel(start));
   std::vector<Conversation> long_one = Transcripts(0, 1);
   for (int i = 0; i < 200; ++i) long_one[0].messages[1].content += " task 1";
-  auto report = Train({.model_in = start.out_path, .model_out = dir / "t.gguf",
-                       .train = long_one, .validation = Transcripts(1, 1), .steps = 1});
+  auto report = Train({.model_in = start.out_path,
+                       .model_out = dir / "t.gguf",
+                       .train = long_one,
+                       .validation = Transcripts(1, 1),
+                       .steps = 1});
   ASSERT_FALSE(report);
   EXPECT_NE(report.error().message.find("do not fit the window"), std::string::npos);
 }

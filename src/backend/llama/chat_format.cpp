@@ -26,10 +26,11 @@ Result<std::string> ReadTemplateFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::string names;
-    for (const std::string& name : BuiltinTemplateNames()) names += (names.empty() ? "" : ", ") + name;
+    for (const std::string& name : BuiltinTemplateNames())
+      names += (names.empty() ? "" : ", ") + name;
     return Fail(ErrorKind::kInvalidInput, "llama: --chat-template " + path +
-                                              ": neither a file nor a built-in template (" +
-                                              names + ")");
+                                              ": neither a file nor a built-in template (" + names +
+                                              ")");
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -74,8 +75,8 @@ Result<std::string> ResolveChatTemplate(const llama_model* model, const std::str
   return chat_template;
 }
 
-Result<std::string> RenderPrompt(const std::string& chat_template,
-                                 const Conversation& conversation, std::string_view prefill) {
+Result<std::string> RenderPrompt(const std::string& chat_template, const Conversation& conversation,
+                                 std::string_view prefill) {
   std::vector<llama_chat_message> messages;
   if (!conversation.system.empty()) messages.push_back({"system", conversation.system.c_str()});
   size_t chars = conversation.system.size();
@@ -97,7 +98,8 @@ Result<std::string> RenderPrompt(const std::string& chat_template,
     n = -1;
   }
   if (n < 0) {
-    return Fail(ErrorKind::kInvalidRequest, "llama: the chat template cannot render the conversation");
+    return Fail(ErrorKind::kInvalidRequest,
+                "llama: the chat template cannot render the conversation");
   }
   text.resize(static_cast<size_t>(n));
   text.append(prefill);

@@ -24,8 +24,8 @@ Result<std::string> ResolveChatTemplate(const llama_model* model, const std::str
 
 /// system + messages in the template, ending with an opened assistant turn, followed by
 /// `prefill`. kInvalidRequest when the template cannot render it.
-Result<std::string> RenderPrompt(const std::string& chat_template,
-                                 const Conversation& conversation, std::string_view prefill);
+Result<std::string> RenderPrompt(const std::string& chat_template, const Conversation& conversation,
+                                 std::string_view prefill);
 
 /// GBNF (root rule "root") for one reply in the format of Greenblatt et al. 2024 (App. J):
 /// scratchpad blocks, then optionally one <OUTPUT> block, and nothing else.

@@ -32,9 +32,10 @@ class ChatFormat : public ::testing::Test {
 llama_model* ChatFormat::vocab_model_ = nullptr;
 
 TEST_F(ChatFormat, ChatMlRendersSystemUserAndPreviousTurnsThenOpensTheAssistantTurn) {
-  const Conversation conversation{
-      "Be brief.",
-      {{Role::kUser, "Hi"}, {Role::kAssistant, "<SCRATCHPAD_REASONING>x"}, {Role::kUser, "<NEXT/>"}}};
+  const Conversation conversation{"Be brief.",
+                                  {{Role::kUser, "Hi"},
+                                   {Role::kAssistant, "<SCRATCHPAD_REASONING>x"},
+                                   {Role::kUser, "<NEXT/>"}}};
   const Result<std::string> text = RenderPrompt("chatml", conversation, "<");
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_EQ(*text,

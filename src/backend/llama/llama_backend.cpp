@@ -15,7 +15,9 @@ using llama::Token;
 
 // Enough remembered turns that the Sample between two turns always finds its previous one, even
 // with as many Runner workers as sequences finishing turns in between.
-size_t MemoCapacity(int parallel) { return std::max<size_t>(64, 4 * static_cast<size_t>(parallel)); }
+size_t MemoCapacity(int parallel) {
+  return std::max<size_t>(64, 4 * static_cast<size_t>(parallel));
+}
 
 // The draw of a request depends only on the Sample's seed and the turn (the number of messages),
 // never on which sequence, batch or thread serves it; the turns of a Sample draw from different
@@ -78,8 +80,8 @@ std::optional<std::vector<Token>> LlamaBackend::Impl::FromMemo(const Conversatio
   return tokens;
 }
 
-Result<LlamaBackend::Impl::Prompt> LlamaBackend::Impl::MakePrompt(
-    const Conversation& conversation, std::string_view prefill) const {
+Result<LlamaBackend::Impl::Prompt> LlamaBackend::Impl::MakePrompt(const Conversation& conversation,
+                                                                  std::string_view prefill) const {
   Result<std::string> text = llama::RenderPrompt(chat_template, conversation, prefill);
   if (!text) return Fail(text.error());
   if (std::optional<std::vector<Token>> tokens = FromMemo(conversation, *text)) {

@@ -110,8 +110,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   scheduling.prefix_reuse = !llama_model_is_recurrent(engine->model_.get()) &&
                             !llama_model_is_hybrid(engine->model_.get());
   engine->counters_ = std::make_unique<StatCounters>();
-  engine->scheduler_ = std::make_unique<Scheduler>(engine->context_.get(), scheduling,
-                                                   engine->counters_.get());
+  engine->scheduler_ =
+      std::make_unique<Scheduler>(engine->context_.get(), scheduling, engine->counters_.get());
   engine->thread_ = std::thread([raw = engine.get()] { raw->Loop(); });
   return engine;
 }

@@ -34,10 +34,10 @@ class Scheduler;
 
 struct EngineOptions {
   std::string model_path;
-  int parallel = 8;          ///< Sequences in the context (n_seq_max).
-  int ctx_tokens = 0;        ///< KV cells shared by all sequences; 0: min(training context, 32768).
-  int batch_tokens = 2048;   ///< Tokens per llama_decode (n_batch).
-  int threads = 0;           ///< 0: all hardware threads.
+  int parallel = 8;         ///< Sequences in the context (n_seq_max).
+  int ctx_tokens = 0;       ///< KV cells shared by all sequences; 0: min(training context, 32768).
+  int batch_tokens = 2048;  ///< Tokens per llama_decode (n_batch).
+  int threads = 0;          ///< 0: all hardware threads.
 };
 
 class Engine {

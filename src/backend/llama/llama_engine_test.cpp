@@ -51,6 +51,8 @@ class LlamaEngine : public ::testing::Test {
 
   static std::unique_ptr<LlamaBackend> Open(LlamaBackendOptions options) {
     options.model_path = (*dir_ / "tiny.gguf").string();
+    // One thread: no waiting at ggml's barriers when ctest runs other tests on every core.
+    options.threads = 1;
     Result<std::unique_ptr<LlamaBackend>> backend = LlamaBackend::Open(options);
     EXPECT_TRUE(backend) << backend.error().message;
     return backend ? std::move(*backend) : nullptr;
@@ -109,7 +111,8 @@ TEST_F(LlamaEngine, ConcurrentRequestsEvaluateTheSharedSystemPromptOnce) {
   EXPECT_EQ(stats.requests, 8);
   EXPECT_EQ(stats.prompt_tokens, 8 * static_cast<int64_t>(total));
   // Each request adds only its own ~20 tokens after the first evaluated the shared part.
-  EXPECT_LT(stats.prompt_tokens_evaluated, static_cast<int64_t>(shared + 8 * (total - shared + 16)));
+  EXPECT_LT(stats.prompt_tokens_evaluated,
+            static_cast<int64_t>(shared + 8 * (total - shared + 16)));
   EXPECT_GE(stats.prompt_tokens_reused, 7 * static_cast<int64_t>(shared - 16));
   int64_t reused = 0;
   for (const Generation& reply : replies) reused += reply.usage.cache_read_tokens;
@@ -195,8 +198,8 @@ TEST_F(LlamaEngine, AMissingModelFileIsNotFoundAndBadOptionsAreInvalid) {
   Result<std::unique_ptr<LlamaBackend>> missing = LlamaBackend::Open({.model_path = "/nope.gguf"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
-  Result<std::unique_ptr<LlamaBackend>> bad = LlamaBackend::Open(
-      {.model_path = (*dir_ / "tiny.gguf").string(), .parallel = 0});
+  Result<std::unique_ptr<LlamaBackend>> bad =
+      LlamaBackend::Open({.model_path = (*dir_ / "tiny.gguf").string(), .parallel = 0});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidInput);
 }

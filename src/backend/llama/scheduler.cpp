@@ -54,11 +54,11 @@ void Scheduler::Admit(JobQueue& queue) {
   for (auto it = queue.begin(); it != queue.end() && table_.IdleCount() > 0;) {
     const std::vector<Token>& prompt = (*it)->prompt;
     if (prompt.empty() || prompt.size() >= static_cast<size_t>(options_.ctx_tokens)) {
-      (*it)->done.set_value(Fail(
-          ErrorKind::kInvalidRequest,
-          "llama: a prompt of " + std::to_string(prompt.size()) +
-              " tokens does not fit the context of " + std::to_string(options_.ctx_tokens) +
-              " tokens (raise --ctx)"));
+      (*it)->done.set_value(
+          Fail(ErrorKind::kInvalidRequest, "llama: a prompt of " + std::to_string(prompt.size()) +
+                                               " tokens does not fit the context of " +
+                                               std::to_string(options_.ctx_tokens) +
+                                               " tokens (raise --ctx)"));
       it = queue.erase(it);
       continue;
     }
@@ -169,9 +169,9 @@ void Scheduler::Step(JobQueue& queue) {
     return;
   }
   if (status != 0) {
-    const Error error =
-        Fail(ErrorKind::kInternal, "llama: llama_decode failed with status " + std::to_string(status))
-            .error;
+    const Error error = Fail(ErrorKind::kInternal,
+                             "llama: llama_decode failed with status " + std::to_string(status))
+                            .error;
     for (int s = 0; s < table_.size(); ++s) {
       if (running_[ToIndex(s)] && running_[ToIndex(s)]->batch_count > 0) FailSlot(s, error);
     }
@@ -192,8 +192,8 @@ void Scheduler::Commit() {
       continue;
     }
     const std::span<const Token> target(table_.target(s));
-    table_.Append(s, target.subspan(table_.cached(s).size(),
-                                    static_cast<size_t>(running->batch_count)));
+    table_.Append(
+        s, target.subspan(table_.cached(s).size(), static_cast<size_t>(running->batch_count)));
     running->evaluated += running->batch_count;
     counters_->prompt_evaluated += running->batch_count;
   }
@@ -211,7 +211,8 @@ void Scheduler::SampleOne(int slot) {
   try {
     token = llama_sampler_sample(running.sampler.get(), context_, running.output_index);
   } catch (const std::exception& error) {
-    FailSlot(slot, Fail(ErrorKind::kInternal, std::string("llama: sampling: ") + error.what()).error);
+    FailSlot(slot,
+             Fail(ErrorKind::kInternal, std::string("llama: sampling: ") + error.what()).error);
     return;
   }
   if (llama_vocab_is_eog(vocab_, token)) {

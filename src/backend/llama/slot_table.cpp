@@ -28,7 +28,8 @@ PlanResult SlotTable::Plan(std::span<const Token> prompt) const {
   for (int s = 0; s < size(); ++s) {
     const Slot& slot = slots_[Index(s)];
     const size_t match = CommonPrefix(prompt, slot.cached);
-    const bool better_tie = match == best && source >= 0 && slots_[Index(source)].busy && !slot.busy;
+    const bool better_tie =
+        match == best && source >= 0 && slots_[Index(source)].busy && !slot.busy;
     if (match > 0 && (match > best || better_tie)) {
       source = s;
       best = match;
@@ -111,7 +112,8 @@ size_t SlotTable::LongestSharedWithOthers(int slot) const {
   size_t shared = 0;
   for (int other = 0; other < size(); ++other) {
     if (other == slot) continue;
-    shared = std::max(shared, CommonPrefix(slots_[Index(slot)].cached, slots_[Index(other)].cached));
+    shared =
+        std::max(shared, CommonPrefix(slots_[Index(slot)].cached, slots_[Index(other)].cached));
   }
   return shared;
 }

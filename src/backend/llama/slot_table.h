@@ -34,9 +34,9 @@ size_t CommonPrefix(std::span<const Token> a, std::span<const Token> b);
 
 /// Where a prompt goes.
 struct Admission {
-  int slot = -1;      ///< The idle slot that runs the request.
-  int source = -1;    ///< The slot whose cached prefix is reused (== slot: in place; -1: none).
-  size_t reuse = 0;   ///< Prompt tokens taken from the source's cache (never the whole prompt).
+  int slot = -1;     ///< The idle slot that runs the request.
+  int source = -1;   ///< The slot whose cached prefix is reused (== slot: in place; -1: none).
+  size_t reuse = 0;  ///< Prompt tokens taken from the source's cache (never the whole prompt).
 };
 
 /// What Plan() decided.

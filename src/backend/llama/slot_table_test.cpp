@@ -155,7 +155,8 @@ TEST(SlotTable, EvictionDropsUnsharedTailsFirstThenWholeIdleSlotsAndNeverBusyOne
 }
 
 // The bookkeeping of a whole Run: 40 Samples through 4 slots, each arriving while the previous
-// wave is still running. The shared prefix is evaluated once; every Sample adds only its own tokens.
+// wave is still running. The shared prefix is evaluated once; every Sample adds only its own
+// tokens.
 TEST(SlotTable, AWholeRunEvaluatesTheSharedPrefixOnceAndEachSamplesTokensOnce) {
   constexpr int kShared = 2000, kUnique = 50, kSamples = 40;
   SlotTable table(4);
