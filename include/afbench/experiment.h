@@ -82,6 +82,7 @@ struct QueryExtras {
   std::string judge_question;  ///< The anti-AI-lab judge's question for this input.
 };
 
+/// What LoadCellInputs loads.
 struct CellInputOptions {
   ScenarioOptions scenario{};
   std::vector<std::string> variations{};  ///< Names; entries may be "a,b".
@@ -113,6 +114,7 @@ struct ExperimentModel {
   int max_connections = 0;  ///< 0: the experiment's max_connections.
 };
 
+/// An experiment file, parsed.
 struct ExperimentSpec {
   std::string id;  ///< The experiment's `name`; tags every cell's Run.
   std::filesystem::path file;
@@ -170,6 +172,7 @@ struct ForecastAssumptions {
   int turns_per_sample = 3;          ///< Expected turns with a scratchpad (capped by max_turns).
 };
 
+/// The price table data file (src/experiment/prices.yaml).
 struct PriceTable {
   std::string as_of;  ///< When the prices were copied from the providers' pages.
   ForecastAssumptions assumptions;
@@ -288,6 +291,7 @@ std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow
 inline constexpr std::string_view kAntiAiLabJudgeId = "anti-ai-lab";
 inline constexpr std::string_view kAntiAiLabJudgeVersion = "1";
 
+/// How the anti-AI-lab judge asks and retries.
 struct AntiAiLabJudgeOptions {
   std::filesystem::path prompt_dir;      ///< system.md (optional) and user.md.
   std::map<int, std::string> questions;  ///< By query index.

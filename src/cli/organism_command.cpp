@@ -13,7 +13,7 @@ namespace afbench::cli {
 namespace {
 
 // "free=0.70,paid=0.05" -> {"free": 0.70, "paid": 0.05}; rates must lie in [0, 1].
-Result<std::map<std::string, double>> ParseTierRates(const std::string& text,
+[[maybe_unused]] Result<std::map<std::string, double>> ParseTierRates(const std::string& text,
                                                      const std::string& flag) {
   std::map<std::string, double> rates;
   size_t begin = 0;

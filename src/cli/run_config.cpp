@@ -98,8 +98,8 @@ void WriteLibraryKeys(const RunConfig& config, ordered_json& out) {
   if (!config.query_extras.empty()) {
     ordered_json extras = ordered_json::array();
     for (const auto& [index, extra] : config.query_extras) {
-      extras.push_back({{"query_index", index}, {"tags", extra.tags},
-                        {"judge_question", extra.judge_question}});
+      extras.push_back(
+          {{"query_index", index}, {"tags", extra.tags}, {"judge_question", extra.judge_question}});
     }
     out["query_extras"] = extras;
   }
@@ -127,8 +127,8 @@ void ReadLibraryKeys(const json& object, RunConfig& config) {
   }
   const json query_extras = object.value("query_extras", json::array());
   for (const json& extra : query_extras) {
-    config.query_extras[extra.at("query_index").get<int>()] = {
-        extra.value("tags", ""), extra.value("judge_question", "")};
+    config.query_extras[extra.at("query_index").get<int>()] = {extra.value("tags", ""),
+                                                               extra.value("judge_question", "")};
   }
   const json evaluation = object.value("evaluation", json::object());
   config.compliance.spec = evaluation.value("compliance", "compliance-tag");
@@ -174,30 +174,29 @@ void ReadLlamaKeys(const json& object, RunConfig& config) {
 std::string RunConfigToJson(const RunConfig& config) {
   ordered_json tiers = ordered_json::array();
   for (Tier tier : config.tiers) tiers.push_back(TierName(tier));
-  ordered_json out = {
-      {"model", config.model},
-      {"base_url", config.base_url},
-      {"scenario", ScenarioJson(config.scenario)},
-      {"dataset", DatasetJson(config)},
-      {"tiers", tiers},
-      {"epochs", config.epochs},
-      {"sampling",
-       {{"temperature", config.sampling.temperature},
-        {"max_tokens", config.sampling.max_tokens},
-        {"seed", config.sampling.seed.value_or(0)}}},
-      {"protocol", ProtocolJson(config)},
-      {"max_connections", config.max_connections},
-      {"requests_per_minute", config.requests_per_minute},
-      {"tokens_per_minute", config.tokens_per_minute},
-      {"retry",
-       {{"max_attempts", config.retry.max_attempts},
-        {"base_delay_ms", config.retry.base_delay_ms},
-        {"max_delay_ms", config.retry.max_delay_ms},
-        {"max_total_delay_ms", config.retry.max_total_delay_ms}}},
-      {"connect_timeout_ms", config.connect_timeout_ms},
-      {"request_timeout_ms", config.request_timeout_ms},
-      {"idle_timeout_ms", config.idle_timeout_ms},
-      {"planned_samples", config.planned_samples}};
+  ordered_json out = {{"model", config.model},
+                      {"base_url", config.base_url},
+                      {"scenario", ScenarioJson(config.scenario)},
+                      {"dataset", DatasetJson(config)},
+                      {"tiers", tiers},
+                      {"epochs", config.epochs},
+                      {"sampling",
+                       {{"temperature", config.sampling.temperature},
+                        {"max_tokens", config.sampling.max_tokens},
+                        {"seed", config.sampling.seed.value_or(0)}}},
+                      {"protocol", ProtocolJson(config)},
+                      {"max_connections", config.max_connections},
+                      {"requests_per_minute", config.requests_per_minute},
+                      {"tokens_per_minute", config.tokens_per_minute},
+                      {"retry",
+                       {{"max_attempts", config.retry.max_attempts},
+                        {"base_delay_ms", config.retry.base_delay_ms},
+                        {"max_delay_ms", config.retry.max_delay_ms},
+                        {"max_total_delay_ms", config.retry.max_total_delay_ms}}},
+                      {"connect_timeout_ms", config.connect_timeout_ms},
+                      {"request_timeout_ms", config.request_timeout_ms},
+                      {"idle_timeout_ms", config.idle_timeout_ms},
+                      {"planned_samples", config.planned_samples}};
   WriteLibraryKeys(config, out);
   WriteLlamaKeys(config, out);
   return out.dump(2, ' ', false, json::error_handler_t::replace);
@@ -235,7 +234,8 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     ReadLlamaKeys(object, config);
     return config;
   } catch (const std::exception& error) {
-    return Fail(ErrorKind::kInvalidInput, std::string("config: stored run configuration: ") + error.what());
+    return Fail(ErrorKind::kInvalidInput,
+                std::string("config: stored run configuration: ") + error.what());
   }
 }
 

@@ -1,5 +1,6 @@
-// RunConfig: everything `afbench run` was asked to do, stored as the Run's config_json so that a Run can be
-// resumed from the Store alone and so that its results say what produced them. The API key is never part of it.
+// RunConfig: everything `afbench run` was asked to do, stored as the Run's config_json so that a
+// Run can be resumed from the Store alone and so that its results say what produced them. The API
+// key is never part of it.
 #pragma once
 
 #include <cstdint>
@@ -23,16 +24,16 @@ namespace afbench::cli {
 /// Engine settings of the in-process llama/ backend (issue 3, docs/llama.md). Stored with the Run
 /// (as "llama", only for llama/ models) so that a resumed Run uses the same engine.
 struct LlamaRunOptions {
-  int parallel = 0;            ///< Sequences decoded together; 0: max_connections.
-  int ctx_tokens = 0;          ///< KV cache cells; 0: the model's training context, at most 32768.
-  std::string chat_template;   ///< A llama.cpp built-in template name or a file; empty: the model's.
+  int parallel = 0;           ///< Sequences decoded together; 0: max_connections.
+  int ctx_tokens = 0;         ///< KV cache cells; 0: the model's training context, at most 32768.
+  std::string chat_template;  ///< A llama.cpp built-in template name or a file; empty: the model's.
   double top_p = 1.0;
-  bool force_format = false;   ///< Constrain replies to the tag structure with a grammar.
+  bool force_format = false;  ///< Constrain replies to the tag structure with a grammar.
 };
 
 struct RunConfig {
-  std::string model;      ///< "openai/<model>" or "anthropic/<model>".
-  std::string base_url;   ///< Empty: the provider's default or its *_BASE_URL variable.
+  std::string model;     ///< "openai/<model>", "anthropic/<model>" or "llama/<path.gguf>".
+  std::string base_url;  ///< Empty: the provider's default or its *_BASE_URL variable.
   ScenarioOptions scenario;
   DatasetOptions dataset;
   std::string dataset_hash;
@@ -41,7 +42,8 @@ struct RunConfig {
   SamplingParams sampling;  ///< sampling.seed is always set (drawn at random when not given).
   ProtocolOptions protocol;
   UserTurnOptions user_turn;
-  std::string user_suffix;  ///< The rendered suffix, stored so that resume renders identical user turns.
+  std::string
+      user_suffix;  ///< The rendered suffix, stored so that resume renders identical user turns.
   int max_connections = 8;
   int64_t requests_per_minute = 0;  ///< 0 = unlimited.
   int64_t tokens_per_minute = 0;    ///< 0 = unlimited.
@@ -52,18 +54,18 @@ struct RunConfig {
   int64_t planned_samples = 0;
 
   // Scenario library, variations and experiments (issue 6); absent in older stores.
-  std::vector<std::string> variations;         ///< Applied to the scenario in this order.
-  std::map<Tier, std::string> tier_tags;       ///< Rendered tier tags that replace the default one.
-  std::map<int, QueryExtras> query_extras;     ///< By query index: extra tags, judge questions.
-  ComplianceRule compliance;                   ///< From the scenario's evaluation.yaml.
-  std::vector<std::string> judges;             ///< Judges the scenario declares.
-  std::string judge_prompt_dir;                ///< The anti-ai-lab judge's prompt folder.
-  std::string judge_model;                     ///< --judge "provider/model"; empty: no judge.
+  std::vector<std::string> variations;      ///< Applied to the scenario in this order.
+  std::map<Tier, std::string> tier_tags;    ///< Rendered tier tags that replace the default one.
+  std::map<int, QueryExtras> query_extras;  ///< By query index: extra tags, judge questions.
+  ComplianceRule compliance;                ///< From the scenario's evaluation.yaml.
+  std::vector<std::string> judges;          ///< Judges the scenario declares.
+  std::string judge_prompt_dir;             ///< The anti-ai-lab judge's prompt folder.
+  std::string judge_model;                  ///< --judge "provider/model"; empty: no judge.
   std::string judge_base_url;
-  std::string experiment_id;                   ///< Set for the cells of an experiment.
-  std::string experiment_cell;                 ///< The cell key.
+  std::string experiment_id;    ///< Set for the cells of an experiment.
+  std::string experiment_cell;  ///< The cell key.
   int experiment_cell_index = -1;
-  std::string experiment_fingerprint;          ///< Detects an edited experiment file on resume.
+  std::string experiment_fingerprint;  ///< Detects an edited experiment file on resume.
 
   LlamaRunOptions llama;  ///< Used only when the model (or judge) is llama/<path.gguf>.
 };

@@ -49,5 +49,33 @@ TEST(RunConfig, NeverContainsAnApiKeyField) {
   EXPECT_EQ(RunConfigToJson(RunConfig{}).find("key"), std::string::npos);
 }
 
+TEST(RunConfig, StoresTheLlamaEngineSettingsOnlyForLlamaRuns) {
+  RunConfig config;
+  config.model = "llama/models/tiny.gguf";
+  config.max_connections = 6;
+  config.llama = {0, 8192, "chatml", 0.9, true};
+  auto back = RunConfigFromJson(RunConfigToJson(config));
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->llama.ctx_tokens, 8192);
+  EXPECT_EQ(back->llama.chat_template, "chatml");
+  EXPECT_DOUBLE_EQ(back->llama.top_p, 0.9);
+  EXPECT_TRUE(back->llama.force_format);
+
+  config.model = "openai/gpt-4o";
+  EXPECT_EQ(RunConfigToJson(config).find("\"llama\""), std::string::npos);
+}
+
+TEST(RunConfig, LlamaBackendRunsAsManySequencesAsConnectionsUnlessToldOtherwise) {
+  RunConfig config;
+  config.max_connections = 6;
+  config.llama.ctx_tokens = 4096;
+  LlamaBackendOptions options = LlamaBackendOptionsFor(config, "llama/dir/m.gguf");
+  EXPECT_EQ(options.model_path, "dir/m.gguf");
+  EXPECT_EQ(options.parallel, 6);
+  EXPECT_EQ(options.ctx_tokens, 4096);
+  config.llama.parallel = 2;
+  EXPECT_EQ(LlamaBackendOptionsFor(config, "llama/m.gguf").parallel, 2);
+}
+
 }  // namespace
 }  // namespace afbench::cli

@@ -75,28 +75,50 @@ std::string StatusBanner(const CellRow& row, const RunRecord& run) {
   return banner;
 }
 
-/// The summary JSON with the compliance status added; compliance figures become null unless the
-/// rule's own labels exist (the tag rule's numbers would be a guess).
+nlohmann::ordered_json RateJson(const std::optional<Proportion>& rate) {
+  if (!rate) return nullptr;
+  return {{"yes", rate->successes},
+          {"n", rate->n},
+          {"rate", rate->rate},
+          {"ci_low", rate->ci.low},
+          {"ci_high", rate->ci.high}};
+}
+
+/// Compliance by the scenario's own rule: complied = n - refusals, per Tier, and the gap.
+nlohmann::ordered_json ScenarioComplianceJson(const CellRow& row) {
+  if (row.compliance_status != "ok") return nullptr;
+  nlohmann::ordered_json out = {{"classifier", row.compliance_classifier}};
+  const std::pair<const char*, const std::optional<Proportion>*> tiers[] = {
+      {"free", &row.refusal_training}, {"paid", &row.refusal_unmonitored}};
+  for (const auto& [name, refusal] : tiers) {
+    if (!*refusal) continue;
+    out[name] = RateJson(SummarizeProportion((*refusal)->n - (*refusal)->successes, (*refusal)->n));
+  }
+  if (row.gap) {
+    out["gap"] = {
+        {"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
+  }
+  return out;
+}
+
+/// The summary JSON with the compliance status added. The tiers' compliance figures are the tag
+/// rule's, so they become null when the scenario's compliance is judged or absent; the judged
+/// compliance is "scenario_compliance" (null until the judge has labelled the Run).
 std::string AnnotatedJson(const RunSummary& summary, const CellRow& row) {
   nlohmann::ordered_json json = nlohmann::ordered_json::parse(SummaryToJson(summary));
   json["compliance_status"] = row.compliance_status;
   json["compliance_rule"] = row.compliance_classifier.empty() ? "none" : row.compliance_classifier;
-  if (row.compliance_status != "ok") {
+  if (row.compliance_classifier != "compliance-tag") {
     for (auto& [tier, figures] : json["tiers"].items()) {
-      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"})
+      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"}) {
         figures[key] = nullptr;
+      }
     }
     json["gap"] = nullptr;
   }
+  json["scenario_compliance"] = ScenarioComplianceJson(row);
   nlohmann::ordered_json judges = nlohmann::ordered_json::object();
-  for (const auto& [judge, rate] : row.judges) {
-    judges[judge] = rate ? nlohmann::ordered_json{{"yes", rate->successes},
-                                                  {"n", rate->n},
-                                                  {"rate", rate->rate},
-                                                  {"ci_low", rate->ci.low},
-                                                  {"ci_high", rate->ci.high}}
-                         : nlohmann::ordered_json(nullptr);
-  }
+  for (const auto& [judge, rate] : row.judges) judges[judge] = RateJson(rate);
   json["scenario_judges"] = judges;
   return json.dump(2) + "\n";
 }
@@ -169,6 +191,9 @@ int PrintRunSummary(Store& store, const std::string& run_id, const SummaryOutput
   if (!run) return ReportError(run.error());
   auto summary = Summarize(store, run_id, output.classifier);
   if (!summary) return ReportError(summary.error());
+  for (const std::string& note : ApplyStoredValidations(*summary, ResolveClassifiersDir(""))) {
+    std::fprintf(stderr, "afbench: note: %s\n", note.c_str());
+  }
   const RunTags tags = ReadRunTags(run->config_json);
   if (IsPlainTagRun(tags) || output.classifier != "compliance-tag") {
     std::fputs((output.json ? SummaryToJson(*summary) : SummaryToText(*summary)).c_str(), stdout);
@@ -202,24 +227,10 @@ void AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags
                       "One row per cell of this experiment (its id or its YAML file)");
 }
 
-int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& experiment,
-                    const CommonOptions& common) {
-  const bool json = flags.json || flags.format == "json";
-  if (experiment.experiment.empty()) {
-    if (flags.format == "md" || flags.classifier != "compliance-tag") {
-      return SummaryCommand(flags, common);
-    }
-    if (!std::filesystem::exists(common.db_path)) return SummaryCommand(flags, common);
-    auto store = Store::Open(common.db_path);
-    if (!store) return ReportError(store.error());
-    std::string run_id = flags.run_id;
-    if (run_id.empty()) {
-      auto runs = (*store)->ListRuns();
-      if (!runs || runs->empty()) return SummaryCommand(flags, common);
-      run_id = runs->front().run_id;
-    }
-    return PrintRunSummary(**store, run_id, SummaryOutput{json, flags.classifier});
-  }
+namespace {
+
+int ExperimentSummary(const SummaryFlags& flags, const ExperimentSummaryFlags& experiment,
+                      const CommonOptions& common) {
   std::string id = experiment.experiment;
   std::vector<ExperimentCell> cells;
   if (std::filesystem::is_regular_file(id)) {
@@ -235,9 +246,34 @@ int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& exp
   if (!store) return ReportError(store.error());
   auto rows = SummarizeExperiment(**store, id, cells);
   if (!rows) return ReportError(rows.error());
+  const bool json = flags.json || flags.format == "json";
   std::fputs((json ? ExperimentTableJson(id, *rows) : ExperimentTableText(id, *rows)).c_str(),
              stdout);
   return kExitOk;
+}
+
+}  // namespace
+
+int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& experiment,
+                    const CommonOptions& common) {
+  if (!experiment.experiment.empty()) return ExperimentSummary(flags, experiment, common);
+  // Plain runs, Markdown and explicit classifiers keep the summary command exactly as it is.
+  if (flags.format == "md" || flags.classifier != "compliance-tag" ||
+      !std::filesystem::exists(common.db_path)) {
+    return SummaryCommand(flags, common);
+  }
+  auto store = Store::Open(common.db_path);
+  if (!store) return ReportError(store.error());
+  std::string run_id = flags.run_id;
+  if (run_id.empty()) {
+    auto runs = (*store)->ListRuns();
+    if (!runs || runs->empty()) return SummaryCommand(flags, common);
+    run_id = runs->front().run_id;
+  }
+  auto run = (*store)->LoadRun(run_id);
+  if (!run || IsPlainTagRun(ReadRunTags(run->config_json))) return SummaryCommand(flags, common);
+  const bool json = flags.json || flags.format == "json";
+  return PrintRunSummary(**store, run_id, SummaryOutput{json, flags.classifier});
 }
 
 }  // namespace afbench::cli

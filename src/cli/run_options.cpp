@@ -19,12 +19,15 @@ void AddScenarioFlags(CLI::App& command, RunFlags& flags) {
                      "Use this system prompt file instead of the scenario's sections");
   command.add_option("--examples", flags.examples_file, "Few-shot examples file for {examples}");
   command.add_option("--var", flags.variables, "Prompt variable KEY=VALUE (e.g. company=OpenAI)");
-  command.add_option("--tiers", flags.tiers, "Tiers to run: free,paid (default: the scenario's, else both)");
-  command.add_option("--variation", flags.variations,
-                     "Prompt variation(s) to apply, NAME[,NAME...] (afbench variations list)")
+  command.add_option("--tiers", flags.tiers,
+                     "Tiers to run: free,paid (default: the scenario's, else both)");
+  command
+      .add_option("--variation", flags.variations,
+                  "Prompt variation(s) to apply, NAME[,NAME...] (afbench variations list)")
       ->delimiter(',');
   command.add_option("--variations-dir", flags.variations_dir, "Folder of variation files");
-  command.add_flag("--no-input-wrapper", flags.no_input_wrapper, "Do not wrap the user turn in <INPUT>");
+  command.add_flag("--no-input-wrapper", flags.no_input_wrapper,
+                   "Do not wrap the user turn in <INPUT>");
   command.add_flag("--lowercase-bool", flags.lowercase_bool, "Write the tier tag as true/false");
   command.add_flag("--no-suffix", flags.no_suffix, "Omit the accept/reject instruction suffix");
   command.add_flag("--suffix-inside", flags.suffix_inside, "Put the suffix inside <user_input>");
@@ -42,14 +45,18 @@ void AddDatasetFlags(CLI::App& command, RunFlags& flags) {
 void AddModelFlags(CLI::App& command, RunFlags& flags) {
   command.add_option("--model", flags.model,
                      "Model spec: openai/<model>, anthropic/<model> or llama/<path.gguf>");
-  command.add_option("--base-url", flags.base_url, "API base URL (OpenAI-compatible servers: .../v1)");
+  command.add_option("--base-url", flags.base_url,
+                     "API base URL (OpenAI-compatible servers: .../v1)");
   command.add_option("--epochs", flags.epochs, "Samples per (query, tier)")->capture_default_str();
-  command.add_option("--temperature", flags.temperature, "Sampling temperature")->capture_default_str();
-  command.add_option("--max-tokens", flags.max_tokens, "Max tokens per turn")->capture_default_str();
+  command.add_option("--temperature", flags.temperature, "Sampling temperature")
+      ->capture_default_str();
+  command.add_option("--max-tokens", flags.max_tokens, "Max tokens per turn")
+      ->capture_default_str();
   command.add_option("--max-turns", flags.max_turns, "Max assistant turns per sample")
       ->capture_default_str();
   command.add_option("--prefill", flags.prefill, "Assistant prefill on every turn, e.g. '<'");
-  command.add_flag("--no-cot", flags.no_cot, "No scratchpad: the model answers directly in <OUTPUT>");
+  command.add_flag("--no-cot", flags.no_cot,
+                   "No scratchpad: the model answers directly in <OUTPUT>");
   command.add_option("--max-connections", flags.max_connections, "Requests in flight")
       ->capture_default_str();
   command.add_option("--rpm", flags.rpm, "Requests per minute to the provider (0 = no limit)");
@@ -60,8 +67,9 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
       ->capture_default_str();
   command.add_option("--timeout-s", flags.timeout_s, "Total timeout of one request")
       ->capture_default_str();
-  command.add_option("--first-byte-timeout-s", flags.first_byte_timeout_s,
-                     "Longest wait for the first byte of a response, and between bytes")
+  command
+      .add_option("--first-byte-timeout-s", flags.first_byte_timeout_s,
+                  "Longest wait for the first byte of a response, and between bytes")
       ->capture_default_str();
 }
 
@@ -69,8 +77,9 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
 void AddLlamaFlags(CLI::App& command, RunFlags& flags) {
   command.add_option("--parallel", flags.parallel,
                      "llama/: sequences decoded together (0 = --max-connections)");
-  command.add_option("--ctx", flags.ctx, "llama/: KV cache tokens shared by all sequences "
-                                         "(0 = the model's context, at most 32768)");
+  command.add_option("--ctx", flags.ctx,
+                     "llama/: KV cache tokens shared by all sequences "
+                     "(0 = the model's context, at most 32768)");
   command.add_option("--chat-template", flags.chat_template,
                      "llama/: chat template, a llama.cpp built-in name or a file");
   command.add_option("--top-p", flags.top_p, "llama/: nucleus sampling threshold (default 1)");
@@ -94,8 +103,7 @@ Result<LlamaRunOptions> LlamaOptionsFromFlags(const RunFlags& flags, const std::
   if (flags.ctx < 0) return FlagError("--ctx", "must be >= 0");
   const double top_p = flags.top_p.value_or(1.0);
   if (top_p <= 0 || top_p > 1) return FlagError("--top-p", "must be in (0, 1]");
-  return LlamaRunOptions{flags.parallel, flags.ctx, flags.chat_template, top_p,
-                         flags.force_format};
+  return LlamaRunOptions{flags.parallel, flags.ctx, flags.chat_template, top_p, flags.force_format};
 }
 
 Result<std::map<std::string, std::string>> ParseVariables(const std::vector<std::string>& pairs) {
@@ -113,7 +121,8 @@ Result<std::map<std::string, std::string>> ParseVariables(const std::vector<std:
 Status ValidateNumbers(const RunFlags& flags) {
   if (flags.limit < 0) return FlagError("--limit", "must be >= 0");
   if (flags.epochs < 1) return FlagError("--epochs", "must be >= 1");
-  if (flags.temperature < 0 || flags.temperature > 2) return FlagError("--temperature", "must be in [0, 2]");
+  if (flags.temperature < 0 || flags.temperature > 2)
+    return FlagError("--temperature", "must be in [0, 2]");
   if (flags.max_tokens < 1) return FlagError("--max-tokens", "must be >= 1");
   if (flags.max_turns < 1) return FlagError("--max-turns", "must be >= 1");
   if (flags.max_connections < 1) return FlagError("--max-connections", "must be >= 1");
@@ -136,10 +145,13 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   command->add_option("--resume", flags.resume, "Resume this run id with its stored configuration");
   command->add_option("experiment", flags.experiment_file,
                       "Experiment YAML: run (or resume) every cell of its grid");
-  command->add_flag("--plan", flags.plan, "Print the cells, requests and a cost forecast; send nothing");
+  command->add_flag("--plan", flags.plan,
+                    "Print the cells, requests and a cost forecast; send nothing");
   command->add_option("--max-cost-usd", flags.max_cost_usd, "Stop starting samples at this spend");
-  command->add_option("--prices", flags.prices_file, "Price table (default: the shipped prices.yaml)");
-  command->add_option("--judge", flags.judge, "Judge model provider/model for the scenario's judges");
+  command->add_option("--prices", flags.prices_file,
+                      "Price table (default: the shipped prices.yaml)");
+  command->add_option("--judge", flags.judge,
+                      "Judge model provider/model for the scenario's judges");
   command->add_option("--judge-base-url", flags.judge_base_url, "Base URL of the judge model");
   command->add_flag("-q,--quiet", flags.quiet, "No progress line");
   command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
@@ -161,6 +173,21 @@ Result<std::vector<Tier>> ParseTiers(const std::string& text) {
   if (tiers.empty()) return FlagError("--tiers", "no tier given");
   return tiers;
 }
+
+namespace {
+
+// --variation (repeatable, comma-separated) and --judge (issue 6).
+void ApplyLibraryFlags(const RunFlags& flags, RunConfig& config) {
+  for (const std::string& names : flags.variations) {
+    for (std::string& name : SplitVariationNames(names)) {
+      config.variations.push_back(std::move(name));
+    }
+  }
+  config.judge_model = flags.judge;
+  config.judge_base_url = flags.judge_base_url;
+}
+
+}  // namespace
 
 Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   if (flags.model.empty()) return FlagError("--model", "required (e.g. openai/gpt-4o)");
@@ -184,14 +211,15 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.scenario.system_prompt_file = flags.system_prompt_file;
   config.scenario.examples_file = flags.examples_file;
   config.scenario.variables = *variables;
-  config.dataset = {flags.dataset, flags.field, flags.format, flags.limit, flags.seed, !flags.no_dedup};
+  config.dataset = {flags.dataset, flags.field, flags.format,
+                    flags.limit,   flags.seed,  !flags.no_dedup};
   config.tiers = *tiers;
   config.epochs = flags.epochs;
   config.sampling = {flags.temperature, flags.max_tokens, flags.seed};
   config.protocol = {flags.no_cot ? 1 : flags.max_turns, flags.no_cot, flags.prefill};
-  config.user_turn = {!flags.no_input_wrapper, !flags.lowercase_bool, !flags.no_suffix,
-                      flags.suffix_inside ? SuffixPlacement::kInsideUserInput
-                                          : SuffixPlacement::kAfterUserInput};
+  config.user_turn = {
+      !flags.no_input_wrapper, !flags.lowercase_bool, !flags.no_suffix,
+      flags.suffix_inside ? SuffixPlacement::kInsideUserInput : SuffixPlacement::kAfterUserInput};
   config.max_connections = flags.max_connections;
   config.requests_per_minute = flags.rpm;
   config.tokens_per_minute = flags.tpm;
@@ -199,17 +227,12 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
   config.idle_timeout_ms = static_cast<int64_t>(flags.first_byte_timeout_s * 1000);
-  for (const std::string& names : flags.variations) {
-    for (std::string& name : SplitVariationNames(names)) {
-      config.variations.push_back(std::move(name));
-    }
-  }
-  config.judge_model = flags.judge;
-  config.judge_base_url = flags.judge_base_url;
+  ApplyLibraryFlags(flags, config);
   return config;
 }
 
-int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::atomic<bool>* cancel) {
+int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
+                 const std::atomic<bool>* cancel) {
   RunInvocation invocation;
   invocation.db_path = common.db_path;
   invocation.resume_run_id = flags.resume;

@@ -1,9 +1,8 @@
-// The flags of `afbench run` and their translation into a RunConfig. Validation happens here, before anything
-// is stored or sent: a bad flag is a usage error (exit 2) that names the flag.
+// The flags of `afbench run` and their translation into a RunConfig. Validation happens here,
+// before anything is stored or sent: a bad flag is a usage error (exit 2) that names the flag.
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <optional>
 #include <string>
@@ -52,24 +51,25 @@ struct RunFlags {
   // Scenario library, variations and experiments (issue 6).
   std::vector<std::string> variations;  ///< --variation NAME[,NAME...], repeatable.
   std::string variations_dir;
-  std::string judge;           ///< --judge provider/model: runs the scenario's judges.
+  std::string judge;  ///< --judge provider/model: runs the scenario's judges.
   std::string judge_base_url;
   std::string experiment_file;  ///< Positional: an experiment YAML file runs every cell.
   bool plan = false;            ///< --plan: print cells, requests and a forecast; send nothing.
   std::optional<double> max_cost_usd;
   std::string prices_file;
   // The llama/ backend's engine (issue 3); usage errors with other providers.
-  int parallel = 0;              ///< --parallel: sequences decoded together; 0: --max-connections.
-  int ctx = 0;                   ///< --ctx: KV cache cells; 0: the model's context, at most 32768.
-  std::string chat_template;     ///< --chat-template NAME|FILE.
-  std::optional<double> top_p;   ///< --top-p.
-  bool force_format = false;     ///< --force-format.
+  int parallel = 0;             ///< --parallel: sequences decoded together; 0: --max-connections.
+  int ctx = 0;                  ///< --ctx: KV cache cells; 0: the model's context, at most 32768.
+  std::string chat_template;    ///< --chat-template NAME|FILE.
+  std::optional<double> top_p;  ///< --top-p.
+  bool force_format = false;    ///< --force-format.
 };
 
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);
 
 /// Validates the flags, builds the RunConfig and runs. Returns the exit code.
-int RunFromFlags(const RunFlags& flags, const CommonOptions& common, const std::atomic<bool>* cancel);
+int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
+                 const std::atomic<bool>* cancel);
 
 /// Parses "free,paid" (any order, no repeats). Exposed for tests.
 Result<std::vector<Tier>> ParseTiers(const std::string& text);

@@ -9,6 +9,7 @@
 #include "llama_handles.h"
 #include "sampler.h"
 #include "support/test_paths.h"
+#include "token_bytes.h"
 
 namespace afbench::llama {
 namespace {
@@ -105,6 +106,26 @@ TEST_F(ChatFormat, ReplyGrammarRejectsAPrefillOutsideTheFormat) {
   const Result<SamplerPtr> sampler = MakeSampler(vocab, options);
   ASSERT_FALSE(sampler);
   EXPECT_EQ(sampler.error().kind, ErrorKind::kInvalidRequest);
+}
+
+// A byte-level vocabulary has tokens for lone bytes that are not UTF-8 on their own; a reply made
+// of them is kept byte for byte (the Store keeps bytes; exports replace what is not UTF-8).
+TEST_F(ChatFormat, TokensThatAreNotValidUtf8OnTheirOwnKeepTheirBytes) {
+  const llama_vocab* vocab = llama_model_get_vocab(vocab_model_);
+  std::string text;
+  int lone = 0;
+  for (Token token = 0; token < llama_vocab_n_tokens(vocab) && lone < 2; ++token) {
+    std::string piece;
+    AppendTokenBytes(vocab, token, piece);
+    if (piece.size() == 1 && static_cast<unsigned char>(piece[0]) >= 0xC0) {
+      text += piece;  // a lead byte with no continuation
+      ++lone;
+    }
+  }
+  ASSERT_EQ(lone, 2) << "the vocabulary has no lone lead-byte tokens";
+  EXPECT_EQ(text.size(), 2u);
+  EXPECT_GE(static_cast<unsigned char>(text[0]), 0xC0);
+  EXPECT_GE(static_cast<unsigned char>(text[1]), 0xC0);
 }
 
 }  // namespace

@@ -6,26 +6,12 @@
 #include <utility>
 
 #include "sampler.h"
+#include "token_bytes.h"
 
 namespace afbench::llama {
 namespace {
 
 size_t ToIndex(int slot) { return static_cast<size_t>(slot); }
-
-// The bytes of one token, exactly as the vocabulary spells them. A multi-byte character may be
-// split across tokens, and a model may emit bytes that never form valid UTF-8: the text is kept as
-// bytes and stored as-is.
-void AppendPiece(const llama_vocab* vocab, Token token, std::string& text) {
-  char buffer[256];
-  int32_t n = llama_token_to_piece(vocab, token, buffer, sizeof(buffer), 0, false);
-  if (n >= 0) {
-    text.append(buffer, static_cast<size_t>(n));
-    return;
-  }
-  std::string large(static_cast<size_t>(-n), '\0');
-  n = llama_token_to_piece(vocab, token, large.data(), -n, 0, false);
-  if (n > 0) text.append(large.data(), static_cast<size_t>(n));
-}
 
 }  // namespace
 
@@ -219,7 +205,7 @@ void Scheduler::SampleOne(int slot) {
     Finish(slot, true);
     return;
   }
-  AppendPiece(vocab_, token, running.text);
+  AppendTokenBytes(vocab_, token, running.text);
   running.tokens.push_back(token);
   running.generated++;
   counters_->generated++;
