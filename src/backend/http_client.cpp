@@ -3,8 +3,8 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 #include <string_view>
 
@@ -62,7 +62,8 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// libcurl calls this about once a second and whenever data moves; a non-zero return aborts the transfer.
+// libcurl calls this about once a second and whenever data moves; a non-zero return aborts the
+// transfer.
 int CheckIdle(void* user, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded) {
   auto* state = static_cast<TransferState*>(user);
   const auto now = std::chrono::steady_clock::now();
@@ -183,12 +184,12 @@ Result<HttpResponse> HttpClient::Post(const HttpRequest& request) {
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   pool_->Release(std::move(handle));
   if (state.too_large) {
-    return Fail(ErrorKind::kBadResponse, "response larger than " +
-                                             std::to_string(request.max_response_bytes) + " bytes");
+    return Fail(ErrorKind::kBadResponse,
+                "response larger than " + std::to_string(request.max_response_bytes) + " bytes");
   }
   if (state.stalled) {
-    return Fail(ErrorKind::kTransient, "no data for " + std::to_string(request.idle_timeout_ms) +
-                                           " ms (idle timeout)");
+    return Fail(ErrorKind::kTransient,
+                "no data for " + std::to_string(request.idle_timeout_ms) + " ms (idle timeout)");
   }
   if (code != CURLE_OK) {
     std::string message = curl_easy_strerror(code);

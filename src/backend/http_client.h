@@ -27,8 +27,8 @@ struct HttpRequest {
   std::string body;
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;  ///< Total time for the transfer, connection included.
-  /// Longest silence allowed: before the first response byte and between bytes. Stops a stalled connection
-  /// from holding a worker until the total timeout. 0 = no limit.
+  /// Longest silence allowed: before the first response byte and between bytes. Stops a stalled
+  /// connection from holding a worker until the total timeout. 0 = no limit.
   int64_t idle_timeout_ms = 300000;
   /// A larger response is abandoned (kBadResponse) instead of filling memory.
   size_t max_response_bytes = size_t{64} << 20;

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "afbench/backends.h"
@@ -23,7 +22,8 @@ namespace {
 // Opens the Store only if the file exists: reading commands must not create empty databases.
 Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
   if (!std::filesystem::exists(path)) {
-    return Fail(ErrorKind::kNotFound, "store: " + path + " does not exist (use --db to point at a store)");
+    return Fail(ErrorKind::kNotFound,
+                "store: " + path + " does not exist (use --db to point at a store)");
   }
   return Store::Open(path);
 }
@@ -38,7 +38,8 @@ Result<std::string> NewestRunId(Store& store) {
 }  // namespace
 
 CLI::App* AddSummaryCommand(CLI::App& app, SummaryFlags& flags, CommonOptions& common) {
-  CLI::App* command = app.add_subcommand("summary", "Print a Run's compliance per tier, the gap and usage");
+  CLI::App* command =
+      app.add_subcommand("summary", "Print a Run's compliance per tier, the gap and usage");
   command->add_option("run", flags.run_id, "Run id (default: the newest run)");
   command->add_flag("--json", flags.json, "Print JSON (stable shape, see docs/store-format.md)");
   command->add_option("--format", flags.format, "text, json, or md for a Markdown table")
@@ -107,9 +108,12 @@ int RunsCommand(const RunsFlags& flags, const CommonOptions& common) {
                   run.created_at.c_str(), run.model.c_str(), run.scenario.c_str());
       continue;
     }
-    list.push_back({{"run_id", run.run_id},       {"status", run.status},
-                    {"created_at", run.created_at}, {"finished_at", run.finished_at},
-                    {"model", run.model},         {"scenario", run.scenario},
+    list.push_back({{"run_id", run.run_id},
+                    {"status", run.status},
+                    {"created_at", run.created_at},
+                    {"finished_at", run.finished_at},
+                    {"model", run.model},
+                    {"scenario", run.scenario},
                     {"prompt_hash", run.prompt_hash}});
   }
   if (flags.json) std::printf("%s\n", list.dump(2).c_str());
@@ -130,7 +134,8 @@ int ExportCommand(const ExportFlags& flags, const CommonOptions& common) {
     return status ? kExitOk : ReportError(status.error());
   }
   std::ofstream out(flags.output, std::ios::binary);
-  if (!out) return ReportError({ErrorKind::kIo, "export: cannot write " + flags.output, std::nullopt});
+  if (!out)
+    return ReportError({ErrorKind::kIo, "export: cannot write " + flags.output, std::nullopt});
   auto status = ExportSamples(*run, *samples, *format, out);
   return status ? kExitOk : ReportError(status.error());
 }
@@ -158,7 +163,8 @@ std::string VersionText() {
 
 std::filesystem::path ResolveScenariosDir(const std::string& flag) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("AFBENCH_SCENARIOS_DIR"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("AFBENCH_SCENARIOS_DIR"); env != nullptr && *env != '\0')
+    return env;
   std::error_code error;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {

@@ -1,9 +1,9 @@
-// The afbench subcommands other than `run`: flag structs, their CLI11 registration and their bodies.
-// Each *Command function returns the process exit code and prints only to stdout (results) and stderr (messages).
+// The afbench subcommands other than `run`: flag structs, their CLI11 registration and their
+// bodies. Each *Command function returns the process exit code and prints only to stdout (results)
+// and stderr (messages).
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <string>
 
@@ -15,7 +15,7 @@ struct CommonOptions {
 };
 
 struct SummaryFlags {
-  std::string run_id;  ///< Empty: the newest Run.
+  std::string run_id;           ///< Empty: the newest Run.
   bool json = false;            ///< Same as format "json" (kept for scripts).
   std::string format = "text";  ///< "text", "json" or "md" (a Markdown table).
   std::string classifier = "compliance-tag";
@@ -48,8 +48,9 @@ int ScenariosCommand(const ScenariosFlags& flags);
 
 /// "afbench 0.1.0 (commit abc123)".
 std::string VersionText();
-/// Where built-in scenarios are: `flag` if given, else $AFBENCH_SCENARIOS_DIR, else <exe>/../share/afbench/
-/// scenarios when installed, else the source tree's scenarios/ (baked in at build time).
+/// Where built-in scenarios are: `flag` if given, else $AFBENCH_SCENARIOS_DIR, else
+/// <exe>/../share/afbench/ scenarios when installed, else the source tree's scenarios/ (baked in at
+/// build time).
 std::filesystem::path ResolveScenariosDir(const std::string& flag);
 
 }  // namespace afbench::cli
