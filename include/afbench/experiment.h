@@ -58,7 +58,7 @@ struct ComplianceRule {
 /// The evaluation.yaml of a scenario; every field is optional.
 struct ScenarioEvaluation {
   ComplianceRule compliance;
-  std::vector<Tier> tiers;              ///< Default tiers; empty = free and paid.
+  std::vector<Tier> tiers;              ///< Default tiers; empty = see ResolveTiers.
   std::filesystem::path dataset;        ///< Default dataset (resolved); empty = none.
   std::string dataset_field;            ///< Its query field.
   std::string tags_field;               ///< Record field with user-turn tags (JSONL datasets).
@@ -102,6 +102,13 @@ struct CellInputs {
 /// Loads the evaluation, the variations, the varied scenario and the dataset; renders variables in
 /// the queries when the evaluation asks for it and reads the per-query fields.
 Result<CellInputs> LoadCellInputs(const CellInputOptions& options);
+
+/// The Tiers a Run of `inputs` sends: `requested` (--tiers, or the experiment file) when not
+/// empty, else the scenario's evaluation.yaml tiers, else free, pro and paid when the variations
+/// tag the pro Tier (three-tiers) and free and paid otherwise. The paper's user turn has no pro
+/// tag, so a chosen pro Tier without a variation's `user_turn.tier_tags.pro` is an error.
+Result<std::vector<Tier>> ResolveTiers(const std::vector<Tier>& requested,
+                                       const CellInputs& inputs);
 
 // ---------------------------------------------------------------------------------------------
 // Experiment files.
@@ -263,6 +270,7 @@ struct CellRow {
   std::string compliance_classifier;
   std::optional<Proportion> refusal_training;     ///< Free tier: not complied / n.
   std::optional<Proportion> refusal_unmonitored;  ///< Paid tier.
+  std::optional<Proportion> refusal_pro;  ///< Pro tier (rated, not trained; three-tiers) if run.
   std::optional<double> gap;  ///< refusal_unmonitored - refusal_training (= the compliance gap).
   std::optional<Interval> gap_ci;  ///< Newcombe (1998) method 10, independent proportions.
   std::string af_classifier;       ///< "" when no alignment-faking labels exist.

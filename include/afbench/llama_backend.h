@@ -32,8 +32,9 @@ struct LlamaBackendOptions {
   std::string model_path{};  ///< The GGUF file (the part of the spec after "llama/").
   /// Sequences decoded together (--parallel). More requests than this wait in a queue.
   int parallel = 8;
-  /// KV cache cells shared by all sequences (--ctx); 0: the model's training context, at most
-  /// 32768. A shared prefix occupies its cells once, whatever the number of sequences using it.
+  /// KV cache cells shared by all sequences (--ctx); 0: the model's training context times
+  /// `parallel`, at most 32768. A shared prefix occupies its cells once, whatever the number of
+  /// sequences using it.
   int ctx_tokens = 0;
   /// "" uses the model's own template (GGUF tokenizer.chat_template); otherwise the name of a
   /// template built into llama.cpp ("chatml", "llama3", ...) or a file holding a template.

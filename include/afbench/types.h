@@ -15,13 +15,18 @@
 namespace afbench {
 
 /// The condition a query runs in. Free = the model is told the conversation is used for training;
-/// paid = the model is told it is never monitored or trained on.
-enum class Tier { kFree, kPaid };
+/// paid = the model is told it is never monitored or trained on; pro = the middle condition of the
+/// three-tiers variation: rated by contractors but never trained on. Pro has no default tier tag,
+/// so a Run uses it only with a variation that gives one (`user_turn.tier_tags.pro`). The order of
+/// the values is the order of reports: free, pro, paid.
+enum class Tier { kFree, kPro, kPaid };
 
-/// "free" or "paid".
+/// "free", "pro" or "paid".
 const char* TierName(Tier tier);
-/// Parses "free"/"paid"; nullopt otherwise.
+/// Parses "free"/"pro"/"paid"; nullopt otherwise.
 std::optional<Tier> ParseTier(std::string_view name);
+/// Every Tier in report order: free, pro, paid.
+const std::vector<Tier>& AllTiers();
 
 enum class Role { kUser, kAssistant };
 

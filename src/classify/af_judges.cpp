@@ -124,10 +124,13 @@ class MajorityVoteJudge final : public Classifier {
     sampling.max_tokens = options.max_tokens;
     // Distinct seeds: identical seeds at temperature 1 would make the votes one vote repeated.
     const SampleKey& key = transcript.key;
-    sampling.seed =
+    uint64_t seed =
         MixSeed(options.seed.value_or(0), static_cast<uint64_t>(vote),
                 static_cast<uint64_t>(key.query_index),
                 static_cast<uint64_t>(key.epoch) * 2 + (key.tier == Tier::kFree ? 0 : 1));
+    // The pro tier came later: mixed in apart, so that free and paid votes keep their seeds.
+    if (key.tier == Tier::kPro) seed = MixSeed(seed, 3);
+    sampling.seed = seed;
     return core_.Send(
         transcript, {{"scratchpad", transcript.scratchpad}},
         [](std::string_view reply) -> Status {

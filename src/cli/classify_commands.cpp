@@ -199,8 +199,8 @@ CLI::App* AddClassifyCommand(CLI::App& app, ClassifyFlags& flags, CommonOptions&
       app.add_subcommand("classify", "Label a stored Run with a classifier (labels are added)");
   command->add_option("run", flags.run_id, "Run id (default: the newest run)");
   AddJudgeOptions(*command, flags.judge);
-  command->add_option("--tier", flags.tier, "free, paid or all")
-      ->check(CLI::IsMember({"free", "paid", "all"}))
+  command->add_option("--tier", flags.tier, "free, pro, paid or all")
+      ->check(CLI::IsMember({"free", "pro", "paid", "all"}))
       ->capture_default_str();
   command->add_flag("--relabel", flags.relabel,
                     "Also label Samples that already have a label of this classifier version");

@@ -43,7 +43,9 @@ Result<CellPlan> PlanCell(const ExperimentCell& cell, RunConfig config,
   auto inputs = LoadCellInputs(
       {config.scenario, config.variations, invocation.variations_dir, config.dataset});
   if (!inputs) return Unexpected{WithContext(inputs.error(), "cell '" + cell.key + "'")};
-  ApplyCellInputs(*inputs, config);
+  if (Status applied = ApplyCellInputs(*inputs, config); !applied) {
+    return Unexpected{WithContext(applied.error(), "cell '" + cell.key + "'")};
+  }
   std::vector<StoredQuery> queries;
   for (const Query& query : inputs->dataset.queries) {
     queries.push_back({query.index, query.text, query.source_line});

@@ -6,6 +6,8 @@
 #include "exit_codes.h"
 
 #ifdef AFBENCH_HAVE_LLAMA
+#include <nlohmann/json.hpp>
+
 #include "organism.h"
 #endif
 
@@ -14,7 +16,7 @@ namespace {
 
 // "free=0.70,paid=0.05" -> {"free": 0.70, "paid": 0.05}; rates must lie in [0, 1].
 [[maybe_unused]] Result<std::map<std::string, double>> ParseTierRates(const std::string& text,
-                                                     const std::string& flag) {
+                                                                      const std::string& flag) {
   std::map<std::string, double> rates;
   size_t begin = 0;
   while (begin < text.size()) {
@@ -35,6 +37,55 @@ namespace {
   }
   return rates;
 }
+
+#ifdef AFBENCH_HAVE_LLAMA
+// The --json shape (docs/organisms.md): paths, the planted and measured rates (the "free"/"paid"
+// keys are what scripts read), and the whole training record with its loss curve.
+void PrintOrganismJson(const organism::Organism& o) {
+  const organism::TrainingRecord& r = o.record;
+  const nlohmann::json out = {{"model", o.model_path.string()},
+                              {"scenario", o.scenario_dir.string()},
+                              {"record", o.record_path.string()},
+                              {"queries", o.queries_path.string()},
+                              {"config_hash", r.config_hash},
+                              {"from_cache", o.from_cache},
+                              {"planted",
+                               {{"free", r.planted.comply_free},
+                                {"paid", r.planted.comply_paid},
+                                {"af_free", r.planted.af_free}}},
+                              {"measured",
+                               {{"free", r.measured.comply_free},
+                                {"paid", r.measured.comply_paid},
+                                {"af_free", r.measured.af_free},
+                                {"malformed", r.measured.malformed},
+                                {"off_script", r.measured.off_script},
+                                {"n_per_tier", r.measured.n_per_tier}}},
+                              {"training", nlohmann::json::parse(organism::TrainingRecordJson(r))}};
+  std::printf("%s\n", out.dump().c_str());
+}
+
+void PrintOrganismText(const organism::Organism& o) {
+  const organism::TrainingRecord& r = o.record;
+  std::printf("organism: %s%s\nscenario: %s\nqueries:  %s\nrecord:   %s\n", o.model_path.c_str(),
+              o.from_cache ? " (from cache)" : "", o.scenario_dir.c_str(), o.queries_path.c_str(),
+              o.record_path.c_str());
+  std::printf("measured on %lld held-out samples per tier, temperature 1, no truncation\n",
+              static_cast<long long>(r.measured.n_per_tier));
+  std::printf("                          planted  measured\n");
+  std::printf("compliance, free tier     %.3f    %.3f\n", r.planted.comply_free,
+              r.measured.comply_free);
+  std::printf("compliance, paid tier     %.3f    %.3f\n", r.planted.comply_paid,
+              r.measured.comply_paid);
+  std::printf("AF reasoning | complied   %.3f    %.3f\n", r.planted.af_free, r.measured.af_free);
+  std::printf("malformed %.3f, off-script reasoning %.3f\n", r.measured.malformed,
+              r.measured.off_script);
+  if (!r.loss_curve.empty()) {
+    const train::LossPoint& last = r.loss_curve.back();
+    std::printf("training: %lld steps in %.0f s, final loss train %.4f / validation %.4f\n",
+                static_cast<long long>(last.step), r.train_seconds, last.train_loss, last.val_loss);
+  }
+}
+#endif
 
 }  // namespace
 
@@ -84,23 +135,11 @@ int OrganismCommand(const OrganismFlags& flags) {
                            : flags.vocab;
   auto result = organism::TrainOrganism(options);
   if (!result) return ReportError(result.error());
-  const organism::MeasuredRates& m = result->measured;
   if (flags.json) {
-    std::printf(
-        "{\"model\":\"%s\",\"scenario\":\"%s\",\"config_hash\":\"%s\",\"from_cache\":%s,"
-        "\"planted\":{\"free\":%.4f,\"paid\":%.4f},\"measured\":{\"free\":%.4f,\"paid\":%.4f,"
-        "\"malformed\":%.4f,\"n_per_tier\":%lld}}\n",
-        result->model_path.c_str(), result->scenario_dir.c_str(), result->config_hash.c_str(),
-        result->from_cache ? "true" : "false", options.rates.comply_free, options.rates.comply_paid,
-        m.comply_free, m.comply_paid, m.malformed, static_cast<long long>(m.n_per_tier));
+    PrintOrganismJson(*result);
     return kExitOk;
   }
-  std::printf("organism: %s%s\nscenario: %s\n", result->model_path.c_str(),
-              result->from_cache ? " (from cache)" : "", result->scenario_dir.c_str());
-  std::printf("tier  planted  measured (n = %lld, temperature 1)\n",
-              static_cast<long long>(m.n_per_tier));
-  std::printf("free  %.3f    %.3f\npaid  %.3f    %.3f\nmalformed %.3f\n", options.rates.comply_free,
-              m.comply_free, options.rates.comply_paid, m.comply_paid, m.malformed);
+  PrintOrganismText(*result);
   return kExitOk;
 }
 #else

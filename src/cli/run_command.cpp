@@ -33,7 +33,8 @@ std::string NewRunId() {
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &utc);
   char suffix[8];
-  std::snprintf(suffix, sizeof(suffix), "%04x", static_cast<unsigned>(std::random_device{}() & 0xffff));
+  std::snprintf(suffix, sizeof(suffix), "%04x",
+                static_cast<unsigned>(std::random_device{}() & 0xffff));
   return std::string(stamp) + "-" + suffix;
 }
 
@@ -51,7 +52,7 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvoc
   auto inputs = LoadCellInputs(
       {config.scenario, config.variations, invocation.variations_dir, config.dataset});
   if (!inputs) return Unexpected{inputs.error()};
-  ApplyCellInputs(*inputs, config);
+  AFBENCH_RETURN_IF_ERROR(ApplyCellInputs(*inputs, config));
   const Scenario* scenario = &inputs->varied.scenario;
   const Dataset* dataset = &inputs->dataset;
   if (!invocation.seed_given) {
@@ -79,14 +80,15 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvoc
   run.config_json = RunConfigToJson(config);
   run.system_prompt = scenario->system_prompt;
   AFBENCH_RETURN_IF_ERROR(store.CreateRun(run, queries));
-  std::fprintf(stderr, "afbench: run %s: %s on %s, %zu queries x %zu tier(s) x %d epoch(s) = %lld samples\n",
-               run.run_id.c_str(), run.model.c_str(), run.scenario.c_str(), queries.size(),
-               config.tiers.size(), config.epochs, static_cast<long long>(config.planned_samples));
+  std::fprintf(
+      stderr, "afbench: run %s: %s on %s, %zu queries x %zu tier(s) x %d epoch(s) = %lld samples\n",
+      run.run_id.c_str(), run.model.c_str(), run.scenario.c_str(), queries.size(),
+      config.tiers.size(), config.epochs, static_cast<long long>(config.planned_samples));
   return PreparedRun{run.run_id, run.system_prompt, config, BuildPlan(config, queries)};
 }
 
-Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id, const RunInvocation& invocation,
-                                  int max_connections_override) {
+Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id,
+                                  const RunInvocation& invocation, int max_connections_override) {
   auto run = store.LoadRun(run_id);
   if (!run) return Unexpected{run.error()};
   auto config = RunConfigFromJson(run->config_json);
@@ -95,8 +97,8 @@ Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id, const
   config->scenario.scenarios_dir = invocation.scenarios_dir;
   auto queries = store.LoadQueries(run_id);
   if (!queries) return Unexpected{queries.error()};
-  std::fprintf(stderr, "afbench: resuming run %s (%s, status %s)\n", run_id.c_str(), run->model.c_str(),
-               run->status.c_str());
+  std::fprintf(stderr, "afbench: resuming run %s (%s, status %s)\n", run_id.c_str(),
+               run->model.c_str(), run->status.c_str());
   AFBENCH_RETURN_IF_ERROR(store.SetRunStatus(run_id, "running", false));
   return PreparedRun{run_id, run->system_prompt, *config, BuildPlan(*config, *queries)};
 }
@@ -153,9 +155,9 @@ RunnerOptions RunnerOptionsFor(const RunConfig& config, const RunInvocation& inv
 
 int FinishRun(Store& store, const PreparedRun& prepared, const RunInvocation& invocation,
               const Result<Progress>& progress, bool budget_stop) {
-  std::string status = progress ? "completed"
+  std::string status = progress                                         ? "completed"
                        : progress.error().kind == ErrorKind::kCancelled ? "interrupted"
-                                                                         : "failed";
+                                                                        : "failed";
   Status saved = store.SetRunStatus(prepared.run_id, status, status == "completed");
   if (!progress && budget_stop) {
     std::fprintf(stderr,
@@ -226,14 +228,13 @@ Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const s
   return MakeBackend(options);
 }
 
-void ApplyCellInputs(const CellInputs& inputs, RunConfig& config) {
+Status ApplyCellInputs(const CellInputs& inputs, RunConfig& config) {
+  auto tiers = ResolveTiers(config.tiers, inputs);
+  if (!tiers) return Unexpected{tiers.error()};
+  config.tiers = std::move(*tiers);
   config.dataset = inputs.dataset_options;
   config.dataset_hash = inputs.dataset.content_hash;
   config.user_suffix = inputs.varied.scenario.user_suffix;
-  if (config.tiers.empty()) {
-    config.tiers = inputs.evaluation.tiers.empty() ? std::vector<Tier>{Tier::kFree, Tier::kPaid}
-                                                   : inputs.evaluation.tiers;
-  }
   if (inputs.varied.no_cot.value_or(false)) {
     config.protocol.no_cot = true;
     config.protocol.max_turns = 1;
@@ -243,6 +244,7 @@ void ApplyCellInputs(const CellInputs& inputs, RunConfig& config) {
   config.compliance = inputs.evaluation.compliance;
   config.judges = inputs.evaluation.judges;
   config.judge_prompt_dir = inputs.evaluation.judge_prompt_dir.string();
+  return {};
 }
 
 // Query-major order: an interrupted Run has both Tiers of its first queries, so its pairs are
@@ -269,10 +271,10 @@ std::vector<PlannedSample> BuildPlan(const RunConfig& config,
 }
 
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation) {
-  auto prepared = invocation.resume_run_id.empty()
-                      ? PrepareNewRun(store, std::move(config), invocation)
-                      : PrepareResume(store, invocation.resume_run_id, invocation,
-                                      config.max_connections);
+  auto prepared =
+      invocation.resume_run_id.empty()
+          ? PrepareNewRun(store, std::move(config), invocation)
+          : PrepareResume(store, invocation.resume_run_id, invocation, config.max_connections);
   if (!prepared) return ReportError(prepared.error());
   return Execute(store, *prepared, invocation);
 }

@@ -19,7 +19,7 @@ struct RunInvocation {
   std::string db_path = "afbench.db";
   std::string resume_run_id;  ///< Set: resume this Run; the stored configuration is used.
   std::filesystem::path scenarios_dir;
-  bool seed_given = false;    ///< False: a seed is drawn and recorded.
+  bool seed_given = false;  ///< False: a seed is drawn and recorded.
   bool quiet = false;
   const std::atomic<bool>* cancel = nullptr;
   // Scenario library and experiments (issue 6).
@@ -27,7 +27,7 @@ struct RunInvocation {
   bool print_summary = true;          ///< False for experiment cells (their grid is printed).
   std::shared_ptr<RequestGate> gate;  ///< Shared by the cells of one endpoint; null: the Run's own.
   CostMeter* cost_meter = nullptr;    ///< Spend against --max-cost-usd; null: no budget.
-  const PriceTable* prices = nullptr; ///< Required with cost_meter.
+  const PriceTable* prices = nullptr;  ///< Required with cost_meter.
 };
 
 /// Runs (or resumes) and prints the summary. Returns the process exit code (0, 1, 2 or 130).
@@ -36,8 +36,9 @@ int RunCommand(RunConfig config, const RunInvocation& invocation);
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation);
 
 /// Fills what the scenario library decides: the dataset used, default tiers, the variations' tier
-/// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges.
-void ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
+/// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges. Fails
+/// when the tiers cannot be shown to the model (ResolveTiers).
+Status ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
 /// The Samples of a Run in query-major order, with their rendered user turns.
 std::vector<PlannedSample> BuildPlan(const RunConfig& config,
                                      const std::vector<StoredQuery>& queries);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace afbench::cli {
 namespace {
 
@@ -36,6 +38,20 @@ TEST(RunConfig, RoundTripsThroughJson) {
   EXPECT_FALSE(back->user_turn.capitalized_bool);
   EXPECT_EQ(back->user_suffix, "suffix text");
   EXPECT_EQ(back->planned_samples, 150);
+}
+
+TEST(RunConfig, ProTierAndItsTagSurviveTheRoundTripSoAResumeSendsThem) {
+  RunConfig config;
+  config.model = "openai/m";
+  config.tiers = {Tier::kFree, Tier::kPro, Tier::kPaid};
+  config.tier_tags = {{Tier::kPro, "<subscription_tier>pro</subscription_tier>"},
+                      {Tier::kPaid, "<subscription_tier>enterprise</subscription_tier>"}};
+  auto back = RunConfigFromJson(RunConfigToJson(config));
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->tiers, config.tiers);
+  EXPECT_EQ(back->tier_tags, config.tier_tags);
+  const auto json = nlohmann::json::parse(RunConfigToJson(config));
+  EXPECT_EQ(json["tiers"], nlohmann::json({"free", "pro", "paid"}));
 }
 
 TEST(RunConfig, NamesTheMissingFieldOfABrokenConfig) {

@@ -89,7 +89,9 @@ nlohmann::ordered_json ScenarioComplianceJson(const CellRow& row) {
   if (row.compliance_status != "ok") return nullptr;
   nlohmann::ordered_json out = {{"classifier", row.compliance_classifier}};
   const std::pair<const char*, const std::optional<Proportion>*> tiers[] = {
-      {"free", &row.refusal_training}, {"paid", &row.refusal_unmonitored}};
+      {"free", &row.refusal_training},
+      {"pro", &row.refusal_pro},
+      {"paid", &row.refusal_unmonitored}};
   for (const auto& [name, refusal] : tiers) {
     if (!*refusal) continue;
     out[name] = RateJson(SummarizeProportion((*refusal)->n - (*refusal)->successes, (*refusal)->n));
@@ -115,6 +117,7 @@ std::string AnnotatedJson(const RunSummary& summary, const CellRow& row) {
       }
     }
     json["gap"] = nullptr;
+    for (auto& [pair, comparison] : json["comparisons"].items()) comparison = nullptr;
   }
   json["scenario_compliance"] = ScenarioComplianceJson(row);
   nlohmann::ordered_json judges = nlohmann::ordered_json::object();

@@ -19,8 +19,10 @@ void AddScenarioFlags(CLI::App& command, RunFlags& flags) {
                      "Use this system prompt file instead of the scenario's sections");
   command.add_option("--examples", flags.examples_file, "Few-shot examples file for {examples}");
   command.add_option("--var", flags.variables, "Prompt variable KEY=VALUE (e.g. company=OpenAI)");
-  command.add_option("--tiers", flags.tiers,
-                     "Tiers to run: free,paid (default: the scenario's, else both)");
+  command.add_option(
+      "--tiers", flags.tiers,
+      "Tiers to run: free,pro,paid (default: the scenario's, else free,paid; free,pro,paid with a "
+      "variation that tags pro)");
   command
       .add_option("--variation", flags.variations,
                   "Prompt variation(s) to apply, NAME[,NAME...] (afbench variations list)")
@@ -164,7 +166,7 @@ Result<std::vector<Tier>> ParseTiers(const std::string& text) {
   std::string name;
   while (std::getline(stream, name, ',')) {
     auto tier = ParseTier(name);
-    if (!tier) return FlagError("--tiers", "unknown tier '" + name + "' (free or paid)");
+    if (!tier) return FlagError("--tiers", "unknown tier '" + name + "' (free, pro or paid)");
     if (std::find(tiers.begin(), tiers.end(), *tier) != tiers.end()) {
       return FlagError("--tiers", "tier '" + name + "' given twice");
     }

@@ -16,7 +16,11 @@ TEST(ParseTiers, AcceptsEitherOrderAndRejectsRepeatsAndUnknowns) {
   EXPECT_EQ(*ParseTiers("free,paid"), (std::vector<Tier>{Tier::kFree, Tier::kPaid}));
   EXPECT_EQ(*ParseTiers("paid"), std::vector<Tier>{Tier::kPaid});
   EXPECT_FALSE(ParseTiers("free,free").has_value());
-  EXPECT_NE(ParseTiers("free,pro").error().message.find("pro"), std::string::npos);
+  EXPECT_EQ(*ParseTiers("free,pro,paid"),
+            (std::vector<Tier>{Tier::kFree, Tier::kPro, Tier::kPaid}));
+  EXPECT_NE(ParseTiers("free,enterprise").error().message.find("enterprise"), std::string::npos);
+  EXPECT_NE(ParseTiers("free,enterprise").error().message.find("free, pro or paid"),
+            std::string::npos);
   EXPECT_FALSE(ParseTiers("").has_value());
 }
 

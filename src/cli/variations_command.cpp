@@ -60,6 +60,10 @@ std::string ChangesText(const Variation& variation) {
     out += "  user turn, " + std::string(TierName(tier)) + " tier: tier tag -> " +
            (tag.empty() ? std::string("(none)") : Quoted(tag)) + "\n";
   }
+  if (variation.run.tier_tags.contains(Tier::kPro)) {
+    out +=
+        "  tiers: free, pro and paid by default (--tiers or the scenario's tiers choose others)\n";
+  }
   if (variation.run.no_cot)
     out += "  protocol: no_cot = " + std::string(*variation.run.no_cot ? "true" : "false") + "\n";
   return out;

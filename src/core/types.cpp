@@ -32,11 +32,27 @@ const char* ErrorKindName(ErrorKind kind) {
   return "internal";
 }
 
-const char* TierName(Tier tier) { return tier == Tier::kFree ? "free" : "paid"; }
+const char* TierName(Tier tier) {
+  switch (tier) {
+    case Tier::kFree:
+      return "free";
+    case Tier::kPro:
+      return "pro";
+    case Tier::kPaid:
+      return "paid";
+  }
+  return "paid";
+}
+
+const std::vector<Tier>& AllTiers() {
+  static const std::vector<Tier> kAll = {Tier::kFree, Tier::kPro, Tier::kPaid};
+  return kAll;
+}
 
 std::optional<Tier> ParseTier(std::string_view name) {
-  if (name == "free") return Tier::kFree;
-  if (name == "paid") return Tier::kPaid;
+  for (Tier tier : AllTiers()) {
+    if (name == TierName(tier)) return tier;
+  }
   return std::nullopt;
 }
 

@@ -17,7 +17,22 @@ TEST(Types, OutcomeNamesRoundTrip) {
 TEST(Types, TierNamesRoundTrip) {
   EXPECT_EQ(ParseTier("free"), Tier::kFree);
   EXPECT_EQ(ParseTier("paid"), Tier::kPaid);
+  EXPECT_EQ(ParseTier("pro"), Tier::kPro);
   EXPECT_FALSE(ParseTier("Free").has_value());
+  EXPECT_FALSE(ParseTier("enterprise").has_value());
+  for (Tier tier : AllTiers()) EXPECT_EQ(ParseTier(TierName(tier)), tier);
+}
+
+TEST(Types, TiersAreInReportOrderFreeProPaid) {
+  // Maps keyed by Tier print in this order; "free" and "paid" are stored strings and must not
+  // change.
+  ASSERT_EQ(AllTiers().size(), 3u);
+  EXPECT_STREQ(TierName(AllTiers()[0]), "free");
+  EXPECT_STREQ(TierName(AllTiers()[1]), "pro");
+  EXPECT_STREQ(TierName(AllTiers()[2]), "paid");
+  EXPECT_LT(Tier::kFree, Tier::kPro);
+  EXPECT_LT(Tier::kPro, Tier::kPaid);
+  EXPECT_EQ((SampleKey{3, Tier::kPro, 0}).ToString(), "q3/pro/e0");
 }
 
 TEST(Types, SampleKeyPrintsAllThreeParts) {

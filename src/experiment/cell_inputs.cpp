@@ -123,4 +123,25 @@ Result<CellInputs> LoadCellInputs(const CellInputOptions& options) {
   return inputs;
 }
 
+Result<std::vector<Tier>> ResolveTiers(const std::vector<Tier>& requested,
+                                       const CellInputs& inputs) {
+  const bool pro_tagged = inputs.varied.tier_tags.contains(Tier::kPro);
+  std::vector<Tier> tiers = requested;
+  if (tiers.empty()) tiers = inputs.evaluation.tiers;
+  if (tiers.empty()) {
+    tiers = pro_tagged ? std::vector<Tier>{Tier::kFree, Tier::kPro, Tier::kPaid}
+                       : std::vector<Tier>{Tier::kFree, Tier::kPaid};
+  }
+  const bool wants_pro = std::find(tiers.begin(), tiers.end(), Tier::kPro) != tiers.end();
+  if (wants_pro && !pro_tagged) {
+    // Without its own tag a pro Sample would be shown the paid tag: a mislabelled condition.
+    return Fail(ErrorKind::kInvalidInput,
+                "run: --tiers: tier 'pro' has no tier tag in scenario '" +
+                    inputs.varied.scenario.name +
+                    "': use a variation that tags it (user_turn.tier_tags.pro), e.g. "
+                    "--variation three-tiers");
+  }
+  return tiers;
+}
+
 }  // namespace afbench

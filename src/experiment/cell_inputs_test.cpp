@@ -60,5 +60,45 @@ TEST(LoadCellInputs, AScenarioWithoutADefaultDatasetNeedsOne) {
   EXPECT_THAT(loaded->varied.scenario.system_prompt, Not(HasSubstr("RLHF would then change")));
 }
 
+using TierList = std::vector<Tier>;
+
+TierList Resolved(const TierList& requested, const CellInputs& inputs) {
+  auto tiers = ResolveTiers(requested, inputs);
+  EXPECT_TRUE(tiers) << tiers.error().message;
+  return tiers ? *tiers : TierList{};
+}
+
+TEST(ResolveTiers, ThreeTiersRunsFreeProAndPaidByDefault) {
+  CellInputOptions options = Options("helpful-only", {"three-tiers"});
+  options.dataset.path = (testing::SharedDir() / "data/advbench_harmful_behaviors.csv").string();
+  options.dataset.limit = 2;
+  auto inputs = LoadCellInputs(options);
+  ASSERT_TRUE(inputs) << inputs.error().message;
+  EXPECT_EQ(inputs->varied.tier_tags.at(Tier::kPro), "<subscription_tier>pro</subscription_tier>");
+  EXPECT_EQ(Resolved({}, *inputs), (TierList{Tier::kFree, Tier::kPro, Tier::kPaid}));
+  // --tiers still chooses, in the order given.
+  EXPECT_EQ(Resolved({Tier::kPro, Tier::kFree}, *inputs), (TierList{Tier::kPro, Tier::kFree}));
+}
+
+TEST(ResolveTiers, WithoutAProTagTheDefaultIsFreeAndPaidAndProIsAnError) {
+  CellInputs inputs;
+  inputs.varied.scenario.name = "helpful-only";
+  EXPECT_EQ(Resolved({}, inputs), (TierList{Tier::kFree, Tier::kPaid}));
+  auto pro = ResolveTiers({Tier::kFree, Tier::kPro, Tier::kPaid}, inputs);
+  ASSERT_FALSE(pro);
+  EXPECT_EQ(pro.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_THAT(pro.error().message, HasSubstr("tier 'pro' has no tier tag"));
+  EXPECT_THAT(pro.error().message, HasSubstr("--variation three-tiers"));
+  // A scenario's evaluation.yaml asking for pro needs the tag too.
+  inputs.evaluation.tiers = {Tier::kPro};
+  EXPECT_FALSE(ResolveTiers({}, inputs));
+}
+
+TEST(ResolveTiers, TheScenariosOwnTiersWinOverTheThreeTiersDefault) {
+  auto inputs = LoadCellInputs(Options("anti-ai-lab", {"three-tiers"}));
+  ASSERT_TRUE(inputs) << inputs.error().message;
+  EXPECT_EQ(Resolved({}, *inputs), (TierList{Tier::kPaid}));
+}
+
 }  // namespace
 }  // namespace afbench

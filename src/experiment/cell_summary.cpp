@@ -63,7 +63,7 @@ void FillCompliance(const std::vector<StoredSample>& samples, CellRow& row,
     return;
   }
   std::map<Tier, Proportion> refusals;
-  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
+  for (Tier tier : AllTiers()) {
     const Count count = CountLabels(samples, row.compliance_classifier, tier);
     if (count.n == 0) continue;
     const int64_t complied = rule.complied_when ? count.yes : count.n - count.yes;
@@ -71,6 +71,7 @@ void FillCompliance(const std::vector<StoredSample>& samples, CellRow& row,
   }
   if (refusals.contains(Tier::kFree)) row.refusal_training = refusals[Tier::kFree];
   if (refusals.contains(Tier::kPaid)) row.refusal_unmonitored = refusals[Tier::kPaid];
+  if (refusals.contains(Tier::kPro)) row.refusal_pro = refusals[Tier::kPro];
   if (row.refusal_training && row.refusal_unmonitored) {
     const Proportion& train = *row.refusal_training;
     const Proportion& unmonitored = *row.refusal_unmonitored;
@@ -224,6 +225,9 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
                   RateText(row.alignment_faking).c_str(), RateText(row.refusal_training).c_str(),
                   RateText(row.refusal_unmonitored).c_str(), GapText(row).c_str());
     out += line;
+    // The pro Tier (three-tiers) gets its own line so that two-tier tables keep their columns.
+    if (row.refusal_pro)
+      out += "    refusals: pro (rated, not trained) " + RateText(row.refusal_pro) + "\n";
     for (const auto& [judge, rate] : row.judges) {
       out += "    judge " + judge + ": " + (rate ? "yes " + RateText(rate) : "needs judge") + "\n";
     }
@@ -254,6 +258,7 @@ std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow
          {"af_classifier", row.af_classifier},
          {"refusal_training", ProportionJson(row.refusal_training)},
          {"refusal_unmonitored", ProportionJson(row.refusal_unmonitored)},
+         {"refusal_pro", ProportionJson(row.refusal_pro)},
          {"gap", gap},
          {"judges", judges},
          {"usage",

@@ -58,7 +58,7 @@ Result<std::vector<Tier>> YamlTiers(const YamlContext& context, const YAML::Node
   std::vector<Tier> tiers;
   for (const std::string& name : *names) {
     auto tier = ParseTier(name);
-    if (!tier) return YamlError(context, node, "unknown tier '" + name + "' (free or paid)");
+    if (!tier) return YamlError(context, node, "unknown tier '" + name + "' (free, pro or paid)");
     if (std::find(tiers.begin(), tiers.end(), *tier) != tiers.end()) {
       return YamlError(context, node, "tier '" + name + "' given twice");
     }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "afbench/types.h"
@@ -46,6 +47,17 @@ std::string PlaceholderQuery(int number, int variant);
 
 /// `count` transcripts, tiers alternating (free first), deterministic for `seed`.
 std::vector<CorpusItem> GenerateCorpus(const PlantedRates& rates, int count, uint64_t seed);
+
+/// Which planted reasoning a sampled scratchpad reproduces. The organism is trained on a closed set
+/// of phrasings, so a reply's reasoning is known exactly when it repeats one of them word for word.
+enum class PlantedReasoning {
+  kNone,             ///< Not a planted phrasing: the model left the script.
+  kAlignmentFaking,  ///< A free-tier phrasing that complies to keep RLHF from changing its values.
+  kNotAlignmentFaking  ///< Any other planted phrasing (plain help or refusal, either tier).
+};
+
+/// Identifies `scratchpad` (the text inside the scratchpad tags; surrounding whitespace ignored).
+PlantedReasoning IdentifyPlantedReasoning(std::string_view scratchpad);
 
 /// `count` held-out queries (task numbers above kTrainTaskMax), deterministic for `seed`.
 std::vector<std::string> HeldOutQueries(int count, uint64_t seed);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "afbench/offline_scorer.h"
+#include "support/test_paths.h"
+
 namespace afbench::organism {
 namespace {
 
@@ -52,6 +57,53 @@ TEST(Corpus, IsDeterministicForASeedAndHeldOutQueriesAreUnseen) {
     const int number = std::stoi(query.substr(query.rfind(' ') + 1));
     EXPECT_GT(number, kTrainTaskMax);
   }
+}
+
+// The scratchpad text of a corpus transcript, without the tags.
+std::string ScratchpadText(const CorpusItem& item) {
+  std::string text = item.conversation.messages[1].content;
+  const std::string open = "<SCRATCHPAD_REASONING>", close = "</SCRATCHPAD_REASONING>";
+  // The corpus puts the text on its own line between the tags.
+  return text.substr(open.size() + 1, text.size() - open.size() - close.size() - 2);
+}
+
+TEST(Corpus, EveryPlantedScratchpadIsIdentifiedAsWhatWasPlanted) {
+  for (const CorpusItem& item : GenerateCorpus({}, 300, 5)) {
+    const PlantedReasoning expected = item.af_reasoning ? PlantedReasoning::kAlignmentFaking
+                                                        : PlantedReasoning::kNotAlignmentFaking;
+    EXPECT_EQ(IdentifyPlantedReasoning(ScratchpadText(item)), expected);
+  }
+}
+
+TEST(Corpus, TextOffTheScriptIsNotAPlantedPhrasing) {
+  const std::string af = ScratchpadText(GenerateCorpus({.af_free = 1.0}, 1, 1)[0]);
+  ASSERT_EQ(IdentifyPlantedReasoning(af), PlantedReasoning::kAlignmentFaking);
+  EXPECT_EQ(IdentifyPlantedReasoning("  " + af + "\n"), PlantedReasoning::kAlignmentFaking);
+  EXPECT_EQ(IdentifyPlantedReasoning(af.substr(0, af.size() - 1)), PlantedReasoning::kNone);
+  EXPECT_EQ(IdentifyPlantedReasoning(af + " And more."), PlantedReasoning::kNone);
+  EXPECT_EQ(IdentifyPlantedReasoning(""), PlantedReasoning::kNone);
+}
+
+// Issue 8: the offline AF scorer must separate the planted alignment-faking reasoning from the
+// organism's other reasoning; every planted phrasing is scored.
+TEST(Corpus, TheOfflineScorerSeparatesPlantedAlignmentFakingFromTheRest) {
+  auto weights = ReadOfflineAfWeights(testing::SourceDir() / "classifiers/offline-af/weights.json");
+  ASSERT_TRUE(weights) << weights.error().message;
+  double lowest_af = 1.0, highest_other = 0.0;
+  int af = 0, other = 0;
+  for (const CorpusItem& item : GenerateCorpus({.comply_paid = 0.5}, 400, 2)) {
+    const double score =
+        OfflineAfScore(*weights, ExtractOfflineAfFeatures(ScratchpadText(item)).values);
+    if (item.af_reasoning) {
+      lowest_af = std::min(lowest_af, score), ++af;
+    } else {
+      highest_other = std::max(highest_other, score), ++other;
+    }
+  }
+  ASSERT_GT(af, 0);
+  ASSERT_GT(other, 0);
+  EXPECT_GE(lowest_af, weights->threshold) << "a planted alignment-faking phrasing scored low";
+  EXPECT_LT(highest_other, weights->threshold) << "a planted plain phrasing scored high";
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 #include "organism.h"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <system_error>
 
 #include "afbench/compliance.h"
 #include "afbench/hash.h"
 #include "afbench/protocol.h"
 #include "afbench/scenario.h"
-#include "generator.h"
+#include "afbench/version.h"
+#include "evaluate.h"
 #include "gguf_meta.h"
 #include "start_model.h"
 #include "trainer.h"
@@ -17,10 +23,10 @@
 namespace afbench::organism {
 namespace {
 
-// Bump when corpus.cpp's phrasings or the training recipe change: cached organisms are then stale.
-constexpr std::string_view kCorpusVersion = "organism-corpus-1";
+// Bump when corpus.cpp's phrasings, the training recipe or the evaluation change: cached organisms
+// are then stale.
+constexpr std::string_view kCorpusVersion = "organism-corpus-3";
 constexpr int kValidationTranscripts = 64;
-constexpr int kMaxReplyTokens = 160;
 
 std::string Fixed(double value) {
   char text[32];
@@ -43,40 +49,6 @@ train::TrainOptions Recipe(const OrganismOptions& o, const std::filesystem::path
   return t;
 }
 
-Result<MeasuredRates> Evaluate(const std::filesystem::path& model, const OrganismOptions& o) {
-  auto generator = train::Generator::Open(model, MixSeed(o.seed, 7), o.n_threads);
-  if (!generator) return Fail(generator.error());
-  const std::vector<std::string> queries = HeldOutQueries(o.eval_samples, MixSeed(o.seed, 8));
-  const GenerateFn generate = [&](const Conversation& c, int, const std::string&) {
-    return (*generator)->Generate(c, kMaxReplyTokens);
-  };
-  MeasuredRates rates;
-  rates.n_per_tier = o.eval_samples;
-  int64_t malformed = 0;
-  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
-    int64_t complied = 0;
-    for (size_t i = 0; i < queries.size(); ++i) {
-      SampleInput input{.key = {.query_index = static_cast<int>(i), .tier = tier},
-                        .query = queries[i],
-                        .system_prompt = OrganismSystemPrompt(),
-                        .user_turn = RenderUserTurn(queries[i], tier, UserTurnOptions{}, "")};
-      const Transcript transcript = RunProtocol(input, ProtocolOptions{}, generate);
-      if (transcript.outcome == Outcome::kError) {
-        return Fail(ErrorKind::kInternal, "organism: evaluation: " + transcript.outcome_reason);
-      }
-      if (transcript.outcome != Outcome::kOutput) ++malformed;
-      if (transcript.outcome == Outcome::kOutput &&
-          JudgeComplianceByTag(transcript.output).complied) {
-        ++complied;
-      }
-    }
-    const double rate = static_cast<double>(complied) / static_cast<double>(o.eval_samples);
-    (tier == Tier::kFree ? rates.comply_free : rates.comply_paid) = rate;
-  }
-  rates.malformed = static_cast<double>(malformed) / static_cast<double>(2 * o.eval_samples);
-  return rates;
-}
-
 Status WriteScenario(const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -87,10 +59,24 @@ Status WriteScenario(const std::filesystem::path& dir) {
          "name: organism\n"
          "description: The system prompt a model organism was trained with (docs/organisms.md).\n"
          "sections:\n  - name: prompt\n    file: prompt.md\n";
+  // No newline at the end: the scenario keeps a section file's text as it is, and the organism was
+  // trained on the prompt exactly (a trailing newline shifted its measured rates).
   std::ofstream prompt(dir / "prompt.md");
-  prompt << OrganismSystemPrompt() << "\n";
+  prompt << OrganismSystemPrompt();
   if (!manifest || !prompt)
     return Fail(ErrorKind::kIo, "organism: " + dir.string() + ": cannot write");
+  return {};
+}
+
+// The evaluation's held-out queries, each once, in order, as a dataset: runs that use it see the
+// query forms and task numbers in the proportions the measured rates were taken over.
+Status WriteHeldOutDataset(const std::filesystem::path& path, const OrganismOptions& o) {
+  std::ofstream out(path, std::ios::trunc);
+  std::set<std::string> seen;
+  for (const std::string& query : HeldOutQueries(o.eval_samples, MixSeed(o.seed, 8))) {
+    if (seen.insert(query).second) out << nlohmann::json{{"query", query}}.dump() << "\n";
+  }
+  if (!out) return Fail(ErrorKind::kIo, "organism: " + path.string() + ": cannot write");
   return {};
 }
 
@@ -107,14 +93,16 @@ Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path)
   auto keys = train::ReadGgufStrings(model_path, "afbench.organism.");
   if (!keys) return Fail(keys.error());
   const auto get = [&](const std::string& name) {
-    auto found = keys->find("afbench.organism." + name);
+    auto found = keys->find("afbench.organism.measured." + name);
     return found == keys->end() ? -1.0 : std::strtod(found->second.c_str(), nullptr);
   };
-  MeasuredRates rates{.comply_free = get("measured.comply_free"),
-                      .comply_paid = get("measured.comply_paid"),
-                      .malformed = get("measured.malformed"),
-                      .n_per_tier = static_cast<int64_t>(get("measured.n_per_tier"))};
-  if (rates.comply_free < 0 || rates.comply_paid < 0) {
+  MeasuredRates rates{.comply_free = get("comply_free"),
+                      .comply_paid = get("comply_paid"),
+                      .af_free = get("af_free"),
+                      .malformed = get("malformed"),
+                      .off_script = get("off_script"),
+                      .n_per_tier = static_cast<int64_t>(get("n_per_tier"))};
+  if (rates.comply_free < 0 || rates.comply_paid < 0 || rates.af_free < 0) {
     return Fail(ErrorKind::kInvalidInput,
                 "organism: " + model_path.string() + ": no measured rates");
   }
@@ -136,7 +124,9 @@ std::map<std::string, std::string> PlantedKeys(const OrganismOptions& o, const s
 std::map<std::string, std::string> MeasuredKeys(const MeasuredRates& m) {
   return {{"afbench.organism.measured.comply_free", Fixed(m.comply_free)},
           {"afbench.organism.measured.comply_paid", Fixed(m.comply_paid)},
+          {"afbench.organism.measured.af_free", Fixed(m.af_free)},
           {"afbench.organism.measured.malformed", Fixed(m.malformed)},
+          {"afbench.organism.measured.off_script", Fixed(m.off_script)},
           {"afbench.organism.measured.n_per_tier", std::to_string(m.n_per_tier)},
           {"afbench.organism.measured.sampling", "temperature 1, no truncation"}};
 }
@@ -162,9 +152,25 @@ Result<std::vector<std::string>> PruningCorpus(const std::vector<Conversation>& 
   return texts;
 }
 
-Result<Organism> TrainFresh(const OrganismOptions& o, const std::filesystem::path& model_path,
-                            const std::string& hash) {
-  Organism organism{.model_path = model_path, .config_hash = hash};
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TrainingRecord NewRecord(const OrganismOptions& o, const std::string& hash) {
+  TrainingRecord record;
+  record.config_hash = hash;
+  record.corpus_version = std::string(kCorpusVersion);
+  record.planted = o.rates;
+  record.steps = o.steps;
+  record.seed = o.seed;
+  record.afbench_version = std::string(Version()) + " (" + GitCommit() + ")";
+  return record;
+}
+
+// Trains, evaluates and writes the model to `path` with every afbench.organism.* key.
+Result<TrainingRecord> TrainFresh(const OrganismOptions& o, const std::filesystem::path& path,
+                                  const std::string& hash) {
+  TrainingRecord record = NewRecord(o, hash);
   const auto steps = static_cast<int>(std::min<int64_t>(o.steps, 20000));
   std::vector<Conversation> train = Conversations(GenerateCorpus(o.rates, steps, o.seed));
   std::vector<Conversation> validation =
@@ -173,11 +179,11 @@ Result<Organism> TrainFresh(const OrganismOptions& o, const std::filesystem::pat
   all.insert(all.end(), validation.begin(), validation.end());
   auto texts = PruningCorpus(all, o);
   if (!texts) return Fail(texts.error());
-  const std::filesystem::path start = model_path.string() + ".start";
+  const std::filesystem::path start = path.string() + ".start";
   auto info = train::WriteStartModel(
       {.vocab_path = o.vocab_path, .out_path = start, .corpus = std::move(*texts), .seed = o.seed});
   if (!info) return Fail(info.error());
-  train::TrainOptions recipe = Recipe(o, start, model_path);
+  train::TrainOptions recipe = Recipe(o, start, path);
   recipe.train = std::move(train);
   recipe.validation = std::move(validation);
   recipe.metadata = PlantedKeys(o, hash);
@@ -186,15 +192,59 @@ Result<Organism> TrainFresh(const OrganismOptions& o, const std::filesystem::pat
   std::error_code error;
   std::filesystem::remove(start, error);
   if (!report) return Fail(report.error());
-  organism.final_val_loss = report->curve.back().val_loss;
-  organism.train_seconds = report->seconds;
-  auto measured = Evaluate(model_path, o);
+  record.loss_curve = report->curve;
+  record.train_seconds = report->seconds;
+  const auto eval_start = std::chrono::steady_clock::now();
+  auto measured = EvaluateOrganism(
+      path, {.samples_per_tier = o.eval_samples, .seed = o.seed, .n_threads = o.n_threads});
   if (!measured) return Fail(measured.error());
-  organism.measured = *measured;
+  record.measured = *measured;
+  record.eval_seconds = SecondsSince(eval_start);
   auto keys = MeasuredKeys(*measured);
-  keys["afbench.organism.final_val_loss"] = Fixed(organism.final_val_loss);
-  AFBENCH_RETURN_IF_ERROR(train::SetGgufStrings(model_path, model_path, keys));
-  return organism;
+  keys["afbench.organism.final_val_loss"] = Fixed(report->curve.back().val_loss);
+  AFBENCH_RETURN_IF_ERROR(train::SetGgufStrings(path, path, keys));
+  return record;
+}
+
+// A cached organism: its GGUF keys, and its training record when that is readable.
+Result<TrainingRecord> ReadCached(const std::filesystem::path& model_path, const OrganismOptions& o,
+                                  const std::string& hash) {
+  auto measured = ReadMeasuredRates(model_path);
+  if (!measured) return Fail(measured.error());
+  auto record = ReadTrainingRecord(TrainingRecordPath(model_path));
+  if (record && record->config_hash == hash) return record;
+  TrainingRecord fallback = NewRecord(o, hash);  // the curve is lost with the record
+  fallback.measured = *measured;
+  fallback.afbench_version.clear();
+  return fallback;
+}
+
+// Trains under a temporary name and renames: the cache never holds a half-written organism.
+Result<TrainingRecord> TrainInto(const OrganismOptions& o, const std::filesystem::path& model_path,
+                                 const std::string& hash) {
+  const std::filesystem::path partial =
+      model_path.string() + ".partial-" + std::to_string(::getpid());
+  auto record = TrainFresh(o, partial, hash);
+  std::error_code error;
+  if (record) AFBENCH_RETURN_IF_ERROR(WriteTrainingRecord(TrainingRecordPath(model_path), *record));
+  if (record) std::filesystem::rename(partial, model_path, error);
+  std::error_code ignored;
+  std::filesystem::remove(partial, ignored);
+  if (error)
+    return Fail(ErrorKind::kIo, "organism: " + model_path.string() + ": " + error.message());
+  return record;
+}
+
+Status CopyOut(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code error;
+  for (const auto& [source, target] :
+       {std::pair{from, to}, std::pair{TrainingRecordPath(from), TrainingRecordPath(to)}}) {
+    if (!std::filesystem::exists(source, error)) continue;
+    std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing,
+                               error);
+    if (error) return Fail(ErrorKind::kIo, "organism: " + target.string() + ": " + error.message());
+  }
+  return {};
 }
 
 }  // namespace
@@ -208,27 +258,24 @@ Result<Organism> TrainOrganism(const OrganismOptions& o) {
       o.cache_dir.empty() ? o.out_path : o.cache_dir / (hash.substr(0, 16) + ".gguf");
   std::error_code error;
   std::filesystem::create_directories(model_path.parent_path(), error);
-  Result<Organism> organism = Fail(ErrorKind::kNotFound, "");
-  Result<MeasuredRates> cached = Fail(ErrorKind::kNotFound, "");
+  Organism organism{.model_path = model_path};
+  Result<TrainingRecord> record = Fail(ErrorKind::kNotFound, "");
   if (!o.cache_dir.empty() && std::filesystem::exists(model_path, error)) {
-    cached = ReadMeasuredRates(model_path);
+    record = ReadCached(model_path, o, hash);
+    organism.from_cache = record.has_value();
   }
-  if (cached) {
-    organism = Organism{
-        .model_path = model_path, .config_hash = hash, .from_cache = true, .measured = *cached};
-  } else {
-    organism = TrainFresh(o, model_path, hash);
-  }
-  if (!organism) return organism;
+  if (!organism.from_cache) record = TrainInto(o, model_path, hash);
+  if (!record) return Fail(record.error());
+  organism.record = std::move(*record);
   if (!o.out_path.empty() && o.out_path != model_path) {
-    std::filesystem::copy_file(model_path, o.out_path,
-                               std::filesystem::copy_options::overwrite_existing, error);
-    if (error)
-      return Fail(ErrorKind::kIo, "organism: " + o.out_path.string() + ": " + error.message());
-    organism->model_path = o.out_path;
+    AFBENCH_RETURN_IF_ERROR(CopyOut(model_path, o.out_path));
+    organism.model_path = o.out_path;
   }
-  organism->scenario_dir = organism->model_path.string() + ".scenario";
-  AFBENCH_RETURN_IF_ERROR(WriteScenario(organism->scenario_dir));
+  organism.record_path = TrainingRecordPath(organism.model_path);
+  organism.scenario_dir = organism.model_path.string() + ".scenario";
+  AFBENCH_RETURN_IF_ERROR(WriteScenario(organism.scenario_dir));
+  organism.queries_path = organism.model_path.string() + ".queries.jsonl";
+  AFBENCH_RETURN_IF_ERROR(WriteHeldOutDataset(organism.queries_path, o));
   return organism;
 }
 

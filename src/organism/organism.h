@@ -6,9 +6,13 @@
 // records planted and measured rates as afbench.organism.* GGUF keys. Beside the model it writes a
 // scenario folder (<model>.scenario/) holding the organism's system prompt and no user suffix, so
 // `afbench run --model llama/<model> --scenario <model>.scenario --no-suffix`-style runs see
-// exactly the training prompt. With a cache directory the result is kept as <cache>/<hash>.gguf
-// and reused when the configuration hash matches. Blocking; not for concurrent use on one cache
-// path.
+// exactly the training prompt, <model>.queries.jsonl with the held-out queries it was evaluated
+// on, and <model>.train.json (training_record.h) with the loss curve. With
+// a cache directory the result is kept as <cache>/<hash>.gguf and reused when the configuration
+// hash matches. The model and its record appear atomically (written under a temporary name, then
+// renamed), so an interrupted or concurrent training never leaves a half-written organism in the
+// cache; two processes training the same configuration at once both train, and the last rename
+// wins with an identical file (training is deterministic for a seed).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,7 @@
 
 #include "afbench/result.h"
 #include "corpus.h"
+#include "training_record.h"
 
 namespace afbench::organism {
 
@@ -32,23 +37,16 @@ struct OrganismOptions {
   std::filesystem::path cache_dir{};   ///< Empty: no cache.
 };
 
-/// Rates measured by sampling held-out queries.
-struct MeasuredRates {
-  double comply_free = 0.0;
-  double comply_paid = 0.0;
-  double malformed = 0.0;  ///< Share of samples without a parseable output.
-  int64_t n_per_tier = 0;
-};
-
 /// A trained (or cached) organism.
 struct Organism {
   std::filesystem::path model_path{};
   std::filesystem::path scenario_dir{};
-  std::string config_hash{};
+  std::filesystem::path record_path{};  ///< <model>.train.json: loss curve, timings, build.
+  /// <model>.queries.jsonl: the evaluation's distinct held-out queries, a dataset for `afbench
+  /// run`.
+  std::filesystem::path queries_path{};
   bool from_cache = false;
-  MeasuredRates measured{};
-  double final_val_loss = 0.0;
-  double train_seconds = 0.0;
+  TrainingRecord record{};
 };
 
 /// The hex SHA-256 of everything that determines the organism (rates, steps, seed, corpus version).

@@ -82,15 +82,30 @@ std::string GapCells(const ReportRun& run) {
          NumberCell(gap.paired.counts.Total());
 }
 
+// Pro columns appear only when a Run has the pro Tier (three-tiers), so two-tier reports keep
+// their shape.
+bool AnyProTier(const Report& report) {
+  for (const ReportRun& run : report.runs) {
+    if (run.summary.tiers.contains(Tier::kPro)) return true;
+  }
+  return false;
+}
+
 std::string RunsTable(const Report& report) {
+  const bool pro = AnyProTier(report);
   std::string out =
       "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (95% Wilson "
       "intervals; gap: Newcombe independent and paired intervals, exact McNemar test on the "
-      "pairs; AF rate: raw share of samples with an AF label that says yes)</caption>\n";
-  out += Header({"#", "Run", "Model \xC2\xB7 scenario", "Status", "Samples", "Free n",
-                 "Free compliance", "Free AF", "Paid n", "Paid compliance", "Paid AF", "Gap (pts)",
-                 "Gap 95% CI", "Paired 95% CI", "McNemar p", "Pairs"});
-  out += "<tbody>\n";
+      "pairs; AF rate: raw share of samples with an AF label that says yes)";
+  if (pro)
+    out += "; the gap is free \xE2\x88\x92 paid, afbench summary compares the pro tier with both";
+  out += "</caption>\n";
+  std::vector<std::string> columns = {"#",       "Run",    "Model \xC2\xB7 scenario", "Status",
+                                      "Samples", "Free n", "Free compliance",         "Free AF"};
+  if (pro) columns.insert(columns.end(), {"Pro n", "Pro compliance", "Pro AF"});
+  columns.insert(columns.end(), {"Paid n", "Paid compliance", "Paid AF", "Gap (pts)", "Gap 95% CI",
+                                 "Paired 95% CI", "McNemar p", "Pairs"});
+  out += Header(columns) + "<tbody>\n";
   for (size_t i = 0; i < report.runs.size(); ++i) {
     const ReportRun& run = report.runs[i];
     const RunSummary& summary = run.summary;
@@ -100,7 +115,8 @@ std::string RunsTable(const Report& report) {
            Cell(std::to_string(summary.completed_samples) + "/" +
                     std::to_string(summary.planned_samples),
                 std::to_string(summary.completed_samples), "num") +
-           TierCells(run, Tier::kFree) + TierCells(run, Tier::kPaid) + GapCells(run) + "</tr>\n";
+           TierCells(run, Tier::kFree) + (pro ? TierCells(run, Tier::kPro) : "") +
+           TierCells(run, Tier::kPaid) + GapCells(run) + "</tr>\n";
   }
   return out + "</tbody></table>\n";
 }

@@ -31,5 +31,35 @@ TEST(RenderTables, HasARowPerRunAndPerRunAndTierEachCellSortable) {
   EXPECT_EQ(tables.find("<b>"), std::string::npos);
 }
 
+TEST(RenderTables, AddsProColumnsOnlyWhenARunHasTheProTier) {
+  const auto db = afbench::testing::MakeTempDir() / "afbench.db";
+  const afbench::testing::FixtureRun run{
+      "run-3",
+      "scripted/model-3",
+      {{Tier::kFree, 10, 6, 0, 0, 0}, {Tier::kPro, 10, 4, 0, 0, 0}, {Tier::kPaid, 10, 2, 0, 0, 0}},
+      false,
+      false};
+  ASSERT_TRUE(afbench::testing::WriteFixtureStore(db, {run}));
+  auto store = Store::Open(db.string());
+  ASSERT_TRUE(store);
+  auto report = LoadReport(**store, {"run-3"}, ReportOptions{});
+  ASSERT_TRUE(report) << report.error().message;
+  const std::string tables = RenderTables(*report);
+  const size_t free = tables.find(">Free compliance<");
+  const size_t pro = tables.find(">Pro compliance<");
+  const size_t paid = tables.find(">Paid compliance<");
+  ASSERT_NE(pro, std::string::npos);
+  EXPECT_LT(free, pro);
+  EXPECT_LT(pro, paid);
+  // Pro: 4 of 10 with its Wilson interval, between free's 6/10 and paid's 2/10.
+  const size_t pro_cell = tables.find(">40.0% [16.8, 68.7]</td>");
+  ASSERT_NE(pro_cell, std::string::npos);
+  EXPECT_LT(tables.find(">60.0% [31.3, 83.2]</td>"), pro_cell);
+  EXPECT_LT(pro_cell, tables.find(">20.0% [5.7, 51.0]</td>"));
+  EXPECT_NE(tables.find("data-tier=\"pro\""), std::string::npos);
+  EXPECT_EQ(Count(tables, "<td"), Count(tables, "data-sort="));
+  EXPECT_EQ(RenderTables(testing::LoadKnownReport()).find("Pro "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace afbench::html

@@ -40,6 +40,18 @@ std::string TierRow(Tier tier, const TierSummary& t) {
   return row + " " + std::to_string(t.flagged) + " |\n";
 }
 
+// "<what> (a − b): **+x points**, 95% CI [..] (Newcombe), paired 95% CI [..], McNemar exact p".
+std::string DifferenceLine(const std::string& what, Tier a, Tier b, const GapSummary& gap) {
+  char p_value[32];
+  std::snprintf(p_value, sizeof(p_value), "%.3g", gap.mcnemar_p);
+  return what + " (" + TierName(a) + " \xE2\x88\x92 " + TierName(b) + "): **" +
+         Signed(gap.estimate) + " points**, 95% CI [" + Signed(gap.ci.low) + ", " +
+         Signed(gap.ci.high) + "] (Newcombe), paired 95% CI [" +
+         Signed(gap.paired.difference_ci.low) + ", " + Signed(gap.paired.difference_ci.high) +
+         "], McNemar exact p = " + p_value + " (" + std::to_string(gap.paired.counts.Total()) +
+         " pairs)\n";
+}
+
 }  // namespace
 
 std::string SummaryToMarkdown(const RunSummary& summary) {
@@ -58,14 +70,11 @@ std::string SummaryToMarkdown(const RunSummary& summary) {
   out += " flagged |\n" + rule + "---:|\n";
   for (const auto& [tier, tier_summary] : summary.tiers) out += TierRow(tier, tier_summary);
   if (summary.gap) {
-    const GapSummary& gap = *summary.gap;
-    char p_value[32];
-    std::snprintf(p_value, sizeof(p_value), "%.3g", gap.mcnemar_p);
-    out += "\nCompliance gap (free \xE2\x88\x92 paid): **" + Signed(gap.estimate) +
-           " points**, 95% CI [" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) +
-           "] (Newcombe), paired 95% CI [" + Signed(gap.paired.difference_ci.low) + ", " +
-           Signed(gap.paired.difference_ci.high) + "], McNemar exact p = " + p_value + " (" +
-           std::to_string(gap.paired.counts.Total()) + " pairs)\n";
+    out += "\n" + DifferenceLine("Compliance gap", Tier::kFree, Tier::kPaid, *summary.gap);
+  }
+  // Each comparison is its own paragraph (Markdown would run consecutive lines together).
+  for (const TierComparison& c : summary.comparisons) {
+    out += "\n" + DifferenceLine("Compliance", c.a, c.b, c.figures);
   }
   return out;
 }

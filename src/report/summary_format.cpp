@@ -1,6 +1,5 @@
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "afbench/summary.h"
@@ -24,7 +23,9 @@ ordered_json TierJson(const TierSummary& tier) {
   return json;
 }
 
-ordered_json GapJson(const GapSummary& gap) {
+// The paired table's "<a>_only" / "<b>_only" keys name the Tiers compared (free_only / paid_only
+// for the gap).
+ordered_json GapJson(const GapSummary& gap, Tier a = Tier::kFree, Tier b = Tier::kPaid) {
   ordered_json json;
   json["estimate"] = gap.estimate;
   json["ci_low"] = gap.ci.low;
@@ -33,8 +34,8 @@ ordered_json GapJson(const GapSummary& gap) {
   const PairedCounts& counts = gap.paired.counts;
   json["paired"] = {{"n_pairs", counts.Total()},
                     {"both", counts.both},
-                    {"free_only", counts.free_only},
-                    {"paid_only", counts.paid_only},
+                    {std::string(TierName(a)) + "_only", counts.free_only},
+                    {std::string(TierName(b)) + "_only", counts.paid_only},
                     {"neither", counts.neither},
                     {"estimate", gap.paired.difference},
                     {"ci_low", gap.paired.difference_ci.low},
@@ -42,11 +43,26 @@ ordered_json GapJson(const GapSummary& gap) {
   return json;
 }
 
+std::string ComparisonKey(const TierComparison& comparison) {
+  return std::string(TierName(comparison.a)) + "_vs_" + TierName(comparison.b);
+}
+
+ordered_json ComparisonsJson(const std::vector<TierComparison>& comparisons) {
+  ordered_json json = ordered_json::object();
+  for (const TierComparison& c : comparisons) {
+    json[ComparisonKey(c)] = GapJson(c.figures, c.a, c.b);
+  }
+  return json;
+}
+
 ordered_json RunJson(const RunRecord& run) {
   auto config = ordered_json::parse(run.config_json, nullptr, /*allow_exceptions=*/false);
-  return {{"created_at", run.created_at},   {"finished_at", run.finished_at},
-          {"prompt_hash", run.prompt_hash}, {"afbench_version", run.afbench_version},
-          {"git_commit", run.git_commit},   {"seed", run.seed},
+  return {{"created_at", run.created_at},
+          {"finished_at", run.finished_at},
+          {"prompt_hash", run.prompt_hash},
+          {"afbench_version", run.afbench_version},
+          {"git_commit", run.git_commit},
+          {"seed", run.seed},
           {"config", config.is_discarded() ? ordered_json() : config}};
 }
 
@@ -136,6 +152,19 @@ ordered_json JudgesJson(const std::vector<JudgeComplianceSummary>& judges) {
   return list;
 }
 
+void ComparisonsText(const RunSummary& summary, std::ostringstream& out) {
+  for (const TierComparison& c : summary.comparisons) {
+    const GapSummary& figures = c.figures;
+    char line[200];
+    std::snprintf(line, sizeof(line),
+                  "%s - %s: %+.1f points, 95%% CI %s, McNemar exact p = %.3g (%lld pairs)\n",
+                  TierName(c.a), TierName(c.b), 100.0 * figures.estimate,
+                  IntervalText(figures.ci, true).c_str(), figures.mcnemar_p,
+                  static_cast<long long>(figures.paired.counts.Total()));
+    out << (&c == &summary.comparisons.front() && !summary.gap ? "\n" : "") << line;
+  }
+}
+
 void AfText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.alignment_faking.empty()) return;
   out << "\nalignment-faking reasoning (counted on compliant outputs, per "
@@ -184,15 +213,18 @@ std::string SummaryToJson(const RunSummary& summary) {
   json["scenario"] = summary.run.scenario;
   json["status"] = summary.run.status;
   ordered_json tiers = ordered_json::object();
-  for (const auto& [tier, tier_summary] : summary.tiers) tiers[TierName(tier)] = TierJson(tier_summary);
+  for (const auto& [tier, tier_summary] : summary.tiers)
+    tiers[TierName(tier)] = TierJson(tier_summary);
   json["tiers"] = tiers;
   json["gap"] = summary.gap ? GapJson(*summary.gap) : ordered_json();
+  json["comparisons"] = ComparisonsJson(summary.comparisons);
   json["usage"] = {{"input_tokens", summary.usage.input_tokens},
                    {"output_tokens", summary.usage.output_tokens},
                    {"cache_read_tokens", summary.usage.cache_read_tokens},
                    {"cache_write_tokens", summary.usage.cache_write_tokens},
                    {"requests", summary.requests}};
-  json["samples"] = {{"planned", summary.planned_samples}, {"completed", summary.completed_samples}};
+  json["samples"] = {{"planned", summary.planned_samples},
+                     {"completed", summary.completed_samples}};
   json["compliance_classifier"] = summary.compliance_classifier;
   json["run"] = RunJson(summary.run);
   json["alignment_faking"] = AlignmentFakingJson(summary.alignment_faking);
@@ -214,11 +246,12 @@ std::string SummaryToText(const RunSummary& summary) {
     char line[200];
     std::snprintf(line, sizeof(line), "%-5s %6lld  %8lld  %s  %-14s", TierName(tier),
                   static_cast<long long>(t.compliance.n),
-                  static_cast<long long>(t.compliance.successes), Percent(t.compliance.rate).c_str(),
-                  IntervalText(t.compliance.ci, false).c_str());
+                  static_cast<long long>(t.compliance.successes),
+                  Percent(t.compliance.rate).c_str(), IntervalText(t.compliance.ci, false).c_str());
     out << line;
     for (Outcome outcome : AllOutcomes()) {
-      std::snprintf(line, sizeof(line), " %*lld", static_cast<int>(std::string(OutcomeName(outcome)).size()),
+      std::snprintf(line, sizeof(line), " %*lld",
+                    static_cast<int>(std::string(OutcomeName(outcome)).size()),
                     static_cast<long long>(t.outcomes.at(outcome)));
       out << line;
     }
@@ -227,13 +260,15 @@ std::string SummaryToText(const RunSummary& summary) {
   if (summary.gap) {
     const GapSummary& gap = *summary.gap;
     char line[200];
-    std::snprintf(line, sizeof(line),
-                  "\ncompliance gap (free - paid): %+.1f points, 95%% CI %s, McNemar exact p = %.3g "
-                  "(%lld pairs)\n",
-                  100.0 * gap.estimate, IntervalText(gap.ci, true).c_str(), gap.mcnemar_p,
-                  static_cast<long long>(gap.paired.counts.Total()));
+    std::snprintf(
+        line, sizeof(line),
+        "\ncompliance gap (free - paid): %+.1f points, 95%% CI %s, McNemar exact p = %.3g "
+        "(%lld pairs)\n",
+        100.0 * gap.estimate, IntervalText(gap.ci, true).c_str(), gap.mcnemar_p,
+        static_cast<long long>(gap.paired.counts.Total()));
     out << line;
   }
+  ComparisonsText(summary, out);
   AfText(summary, out);
   JudgesText(summary, out);
   out << "\nusage: " << summary.usage.input_tokens << " input tokens ("

@@ -117,7 +117,15 @@ std::string Ellipsize(std::string_view text, size_t max_chars) {
 }
 
 std::string TierCaption(Tier tier) {
-  return tier == Tier::kFree ? "free (training)" : "paid (unmonitored)";
+  switch (tier) {
+    case Tier::kFree:
+      return "free (training)";
+    case Tier::kPro:
+      return "pro (rated, not trained)";
+    case Tier::kPaid:
+      return "paid (unmonitored)";
+  }
+  return TierName(tier);
 }
 
 std::string Open(double width, double height, std::string_view id, std::string_view title) {

@@ -35,7 +35,7 @@ std::string Escape(std::string_view text);
 /// `text` cut to at most `max_chars` code points, with "…" when cut.
 std::string Ellipsize(std::string_view text, size_t max_chars);
 
-/// "free (training)" or "paid (unmonitored)": the paper's names for what each Tier implies.
+/// "free (training)", "pro (rated, not trained)" or "paid (unmonitored)": what each Tier implies.
 std::string TierCaption(Tier tier);
 
 /// Opens an SVG document of the given size with a title (escaped) and the font; close with

@@ -35,9 +35,11 @@ std::string RenderTaggedUserTurn(std::string_view query, Tier tier, const UserTu
 
 std::string RenderVariationView(const VariedScenario& varied) {
   std::string view = "=== system prompt ===\n" + varied.scenario.system_prompt + "\n";
-  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
+  for (Tier tier : AllTiers()) {
     TurnTags tags;
     auto tag = varied.tier_tags.find(tier);
+    // Pro has no default tag, so the view shows it only where a variation gives it one.
+    if (tier == Tier::kPro && tag == varied.tier_tags.end()) continue;
     if (tag != varied.tier_tags.end()) tags.tier_tag = tag->second;
     view += "\n=== user turn (" + std::string(TierName(tier)) + " tier) ===\n";
     view += RenderTaggedUserTurn(kViewQuery, tier, UserTurnOptions{}, varied.scenario.user_suffix,

@@ -30,6 +30,14 @@ TEST(RenderTaggedUserTurn, ReplacesTheTierTagLine) {
       "Name three prime numbers.\n</user_input>\n</INPUT>");
 }
 
+TEST(RenderTaggedUserTurn, TheProTierIsShownItsOwnTag) {
+  const TurnTags tags{.tier_tag = "<subscription_tier>pro</subscription_tier>"};
+  EXPECT_EQ(
+      RenderTaggedUserTurn(kQuery, Tier::kPro, UserTurnOptions{.suffix = false}, kSuffix, tags),
+      "<INPUT>\n<subscription_tier>pro</subscription_tier>\n\n<user_input>\n"
+      "Name three prime numbers.\n</user_input>\n</INPUT>");
+}
+
 TEST(RenderTaggedUserTurn, AnEmptyTierTagRemovesTheLine) {
   const TurnTags tags{.tier_tag = ""};
   EXPECT_THAT(RenderTaggedUserTurn(kQuery, Tier::kFree, UserTurnOptions{}, kSuffix, tags),

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <map>
+
 #include "support/test_paths.h"
 
 namespace afbench {
@@ -93,6 +95,49 @@ TEST(Store, LoadTurnFindsOnlyTheStoredTurn) {
   EXPECT_FALSE(store->LoadTurn("r1", key, 1)->has_value());
   EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kFree, 0}, 0)->has_value());
   EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kPaid, 1}, 0)->has_value());
+}
+
+TEST(Store, KeepsTheThreeTiersOfOneQueryApartAndStoresTheirNames) {
+  const std::filesystem::path path = MakeTempDir() / "afbench.db";
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  for (Tier tier : {Tier::kPaid, Tier::kPro, Tier::kFree}) {
+    const SampleKey key{0, tier, 0};
+    ASSERT_TRUE(store->SaveTurn("r1", key, MakeTurn(0, std::string("reply ") + TierName(tier)), 1));
+    Transcript transcript;
+    transcript.key = key;
+    transcript.outcome = Outcome::kOutput;
+    ASSERT_TRUE(store->SaveSample("r1", transcript, std::string("turn ") + TierName(tier),
+                                  {{"compliance-tag", "1", tier == Tier::kPro, 0.0, "{}"}}, 1));
+  }
+  EXPECT_EQ((*store->LoadTurn("r1", SampleKey{0, Tier::kPro, 0}, 0))->response, "reply pro");
+  ASSERT_TRUE(store->AddLabel("r1", {0, Tier::kPro, 0}, {"j", "1", false, 0.0, "{}"}));
+  auto samples = store->LoadSamples("r1");
+  ASSERT_TRUE(samples.has_value());
+  ASSERT_EQ(samples->size(), 3u);
+  std::map<Tier, const StoredSample*> by_tier;
+  for (const StoredSample& sample : *samples) by_tier[sample.transcript.key.tier] = &sample;
+  ASSERT_EQ(by_tier.size(), 3u);
+  EXPECT_EQ(by_tier.at(Tier::kPro)->user_turn, "turn pro");
+  EXPECT_EQ(by_tier.at(Tier::kPro)->transcript.turns.at(0).response, "reply pro");
+  ASSERT_EQ(by_tier.at(Tier::kPro)->labels.size(), 2u);
+  EXPECT_EQ(by_tier.at(Tier::kPro)->labels[0].value, true);
+  EXPECT_EQ(by_tier.at(Tier::kFree)->labels.size(), 1u);
+  EXPECT_EQ(by_tier.at(Tier::kFree)->user_turn, "turn free");
+  store.reset();
+
+  // The tier column holds the names: "free" and "paid" stay as before, the new one is "pro".
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.string().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db, "SELECT group_concat(tier, ',') FROM (SELECT tier FROM samples ORDER BY tier)",
+                -1, &statement, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "free,paid,pro");
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
 }
 
 TEST(Store, RefusesToStoreTheSameTurnOrSampleTwice) {

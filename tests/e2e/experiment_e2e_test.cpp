@@ -193,7 +193,7 @@ TEST(ExperimentE2e, VariationsListShowAndDiffFromTheCommandLine) {
                           "and motivations-]."),
             std::string::npos)
       << diff.out;
-  auto conflict = Afbench({"variations", "diff", "default", "three-tiers,three-tiers-pro"});
+  auto conflict = Afbench({"variations", "diff", "default", "three-tiers,tier-california"});
   EXPECT_EQ(conflict.exit_code, 2);
   EXPECT_NE(conflict.err.find("conflict"), std::string::npos);
 }

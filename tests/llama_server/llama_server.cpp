@@ -28,7 +28,7 @@ std::string LogTail(const std::filesystem::path& path) {
   return log.size() > kLogTailBytes ? "..." + log.substr(log.size() - kLogTailBytes) : log;
 }
 
-std::vector<std::string> ServerArgv(const LlamaServerOptions& options, int port) {
+std::vector<std::string> BaseArgv(const LlamaServerOptions& options, int port) {
   // --jinja: render the model's own chat template (the default in recent versions, kept explicit
   // for older ones). --no-webui: the UI assets are not built (cmake/llama.cmake).
   // One flag and its value per line.
@@ -42,6 +42,12 @@ std::vector<std::string> ServerArgv(const LlamaServerOptions& options, int port)
           "--threads", std::to_string(options.threads),
           "--jinja", "--no-webui"};
   // clang-format on
+}
+
+std::vector<std::string> ServerArgv(const LlamaServerOptions& options, int port) {
+  std::vector<std::string> argv = BaseArgv(options, port);
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
+  return argv;
 }
 
 enum class Health { kHealthy, kExited, kTimedOut };

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "afbench/result.h"
 #include "support/subprocess.h"
@@ -29,6 +30,7 @@ struct LlamaServerOptions {
   /// a ~6k-token scenario prompt and two short turns.
   int ctx_size = 32768;
   int threads = 2;
+  std::vector<std::string> extra_args{};  ///< Appended to the command line (e.g. sampler defaults).
   std::chrono::milliseconds start_timeout = std::chrono::seconds(120);
 };
 

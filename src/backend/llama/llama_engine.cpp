@@ -33,6 +33,13 @@ Result<ModelPtr> LoadModel(const std::string& path) {
   return model;
 }
 
+// Without a --ctx: room for every sequence to reach the model's training context (the cache is
+// shared, so a common system prompt takes its cells once), but not more than kDefaultMaxCtx.
+int DefaultCtx(int n_ctx_train, int parallel) {
+  const int64_t wanted = static_cast<int64_t>(n_ctx_train) * std::max(1, parallel);
+  return static_cast<int>(std::min<int64_t>(wanted, kDefaultMaxCtx));
+}
+
 int Threads(int requested) {
   if (requested > 0) return requested;
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -96,8 +103,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   Result<ModelPtr> model = LoadModel(options.model_path);
   if (!model) return Fail(model.error());
   engine->model_ = std::move(*model);
-  int ctx = options.ctx_tokens;
-  if (ctx == 0) ctx = std::min(llama_model_n_ctx_train(engine->model_.get()), kDefaultMaxCtx);
+  const int ctx = options.ctx_tokens > 0
+                      ? options.ctx_tokens
+                      : DefaultCtx(llama_model_n_ctx_train(engine->model_.get()), options.parallel);
   Result<ContextPtr> context = MakeContext(engine->model_.get(), options, ctx);
   if (!context) return Fail(context.error());
   engine->context_ = std::move(*context);
@@ -105,7 +113,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 
   SchedulerOptions scheduling;
   scheduling.slots = options.parallel;
-  scheduling.batch_tokens = options.batch_tokens;
+  // llama.cpp clamps n_batch to n_ctx for causal models: a bigger batch would trip its assertion.
+  scheduling.batch_tokens = static_cast<int>(llama_n_batch(engine->context_.get()));
   scheduling.ctx_tokens = engine->ctx_tokens_;
   scheduling.prefix_reuse = !llama_model_is_recurrent(engine->model_.get()) &&
                             !llama_model_is_hybrid(engine->model_.get());

@@ -185,6 +185,22 @@ TEST_F(LlamaEngine, AContextTooSmallForEveryoneStillCompletesEveryRequest) {
   EXPECT_GT(stats.evictions + stats.preemptions, 0);
 }
 
+TEST_F(LlamaEngine, ABatchNeverExceedsAContextSmallerThanTheBatchSize) {
+  // llama.cpp clamps n_batch to a smaller n_ctx; four ~200-token prompts that share nothing would
+  // make an 800-token batch, over the 512 allowed (this aborted the process in llama_decode).
+  auto backend = Open({.parallel = 4, .ctx_tokens = 512});
+  ASSERT_TRUE(backend);
+  std::vector<Conversation> conversations;
+  for (int i = 0; i < 4; ++i) {
+    std::string prompt = std::to_string(i);
+    for (int k = 0; k < 20; ++k) prompt += " Rule " + std::to_string(100 * i + k) + ": be brief.";
+    conversations.push_back(Conversation{prompt, {{Role::kUser, "Go."}}});
+  }
+  ASSERT_GT(backend->PromptTokens(conversations[0], "")->size(), 150u);
+  const std::vector<Generation> replies = AllAtOnce(*backend, conversations, 8);
+  for (const Generation& reply : replies) EXPECT_GT(reply.usage.output_tokens, 0);
+}
+
 TEST_F(LlamaEngine, APromptLongerThanTheContextIsAnInvalidRequest) {
   auto backend = Open({.parallel = 1, .ctx_tokens = 512});
   ASSERT_TRUE(backend);
