@@ -2,13 +2,11 @@
 // the same figures as in-process, within sampling error (issue 8): per-tier compliance agrees with
 // the rates the organism measured at training time, and the gap excludes 0. The server's sampler
 // defaults (top-k 40, top-p 0.95, min-p 0.05) truncate the rare paid-tier compliance branch, so
-// they are turned off to match afbench's plain temperature-1 sampling. With --jinja (needed: the
-// server then renders the GGUF's own template, as the organism was trained) the server parses every
-// reply and answers HTTP 500 "does not match the expected peg-native format" to an occasional
-// off-script organism reply, even with --skip-chat-parsing; afbench stores it as an `error` sample
-// after its retries, so a few (under 1%) are tolerated below. (--no-jinja avoids the 500s but
-// renders with llama.cpp's built-in template, and the organism's paid-tier rate fell from 0.06 to
-// 0.02.)
+// they are turned off to match afbench's plain temperature-1 sampling. With --jinja (the server
+// then renders the GGUF's own template, as the organism was trained) the server parses every reply
+// and answers HTTP 500 "does not match the expected peg-native format" to an occasional off-script
+// organism reply, even with --skip-chat-parsing; afbench stores it as an `error` sample after its
+// retries, so a few (under 1%) are tolerated below.
 #include <gtest/gtest.h>
 
 #include "llama_server/llama_server.h"
