@@ -11,7 +11,7 @@
 
 namespace afbench::testing {
 
-/// Runs the afbench binary under test (10-minute limit).
+/// Runs the afbench binary under test (20-minute limit).
 CommandResult Afbench(const std::vector<std::string>& args);
 
 /// `afbench organism train --json` with the known-answer configuration (3,000 steps, 500
