@@ -42,7 +42,7 @@ void Count(const Transcript& transcript, Tally& tally) {
 }
 
 std::vector<SampleInput> Inputs(const EvaluationOptions& o) {
-  const std::vector<std::string> queries = HeldOutQueries(o.samples_per_tier, MixSeed(o.seed, 8));
+  const std::vector<std::string> queries = EvaluationQueries(o.samples_per_tier, o.seed);
   std::vector<SampleInput> inputs;
   for (Tier tier : {Tier::kFree, Tier::kPaid}) {
     for (size_t i = 0; i < queries.size(); ++i) {
@@ -83,6 +83,10 @@ double Share(int64_t count, int64_t of) {
 }
 
 }  // namespace
+
+std::vector<std::string> EvaluationQueries(int samples_per_tier, uint64_t seed) {
+  return HeldOutQueries(samples_per_tier, MixSeed(seed, 8));
+}
 
 Result<MeasuredRates> EvaluateOrganism(const std::filesystem::path& model,
                                        const EvaluationOptions& o) {

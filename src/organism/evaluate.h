@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "afbench/result.h"
 #include "training_record.h"
@@ -21,7 +23,11 @@ struct EvaluationOptions {
   int n_threads = 2;
 };
 
-/// Samples `samples_per_tier` held-out queries (HeldOutQueries(n, MixSeed(seed, 8))) in each tier
+/// The held-out queries of an evaluation with `samples_per_tier` samples and `seed`, in order (with
+/// repeats: task numbers and query forms are drawn independently).
+std::vector<std::string> EvaluationQueries(int samples_per_tier, uint64_t seed);
+
+/// Samples `samples_per_tier` held-out queries (EvaluationQueries) in each tier
 /// with the organism's own system prompt, and tallies compliance, alignment-faking reasoning among
 /// compliant free-tier replies, malformed replies and off-script reasoning.
 Result<MeasuredRates> EvaluateOrganism(const std::filesystem::path& model,

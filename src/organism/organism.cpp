@@ -10,10 +10,7 @@
 #include <set>
 #include <system_error>
 
-#include "afbench/compliance.h"
 #include "afbench/hash.h"
-#include "afbench/protocol.h"
-#include "afbench/scenario.h"
 #include "afbench/version.h"
 #include "evaluate.h"
 #include "gguf_meta.h"
@@ -73,7 +70,7 @@ Status WriteScenario(const std::filesystem::path& dir) {
 Status WriteHeldOutDataset(const std::filesystem::path& path, const OrganismOptions& o) {
   std::ofstream out(path, std::ios::trunc);
   std::set<std::string> seen;
-  for (const std::string& query : HeldOutQueries(o.eval_samples, MixSeed(o.seed, 8))) {
+  for (const std::string& query : EvaluationQueries(o.eval_samples, o.seed)) {
     if (seen.insert(query).second) out << nlohmann::json{{"query", query}}.dump() << "\n";
   }
   if (!out) return Fail(ErrorKind::kIo, "organism: " + path.string() + ": cannot write");
@@ -146,7 +143,7 @@ Result<std::vector<std::string>> PruningCorpus(const std::vector<Conversation>& 
     if (!text) return Fail(text.error());
     texts.push_back(std::move(*text));
   }
-  for (const std::string& query : HeldOutQueries(o.eval_samples, MixSeed(o.seed, 8))) {
+  for (const std::string& query : EvaluationQueries(o.eval_samples, o.seed)) {
     texts.push_back(query);
   }
   return texts;
