@@ -1,29 +1,30 @@
-// The afbench command line: parses argv with CLI11 and hands each subcommand to its *_command.cpp. This is the
-// only place that reads argv, installs signal handlers and maps errors to exit codes.
-#include <CLI/CLI.hpp>
+// The afbench command line: parses argv with CLI11 and hands each subcommand to its *_command.cpp.
+// This is the only place that reads argv, installs signal handlers and maps errors to exit codes.
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 #include "classify_commands.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "experiment_command.h"
+#include "organism_command.h"
 #include "report_command.h"
 #include "run_options.h"
-#include "organism_command.h"
 #include "variations_command.h"
 
 namespace {
 
 std::atomic<bool> g_cancel{false};
 
-// First Ctrl-C: finish the requests in flight and stop (the Run stays resumable). Second: stop at once; every
-// stored Turn and Sample is already committed, so nothing is lost.
+// First Ctrl-C: finish the requests in flight and stop (the Run stays resumable). Second: stop at
+// once; every stored Turn and Sample is already committed, so nothing is lost.
 void OnInterrupt(int) {
   if (g_cancel.exchange(true)) _exit(afbench::cli::kExitInterrupted);
-  const char message[] = "\nafbench: interrupted; finishing requests in flight (Ctrl-C again to quit now)\n";
+  const char message[] =
+      "\nafbench: interrupted; finishing requests in flight (Ctrl-C again to quit now)\n";
   (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
 }
 
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
   CLI::App* export_command = AddExportCommand(app, export_flags, common);
   ReportFlags report_flags;
   CLI::App* report = AddReportCommand(app, report_flags, common);
-  CLI::App* backends = app.add_subcommand("backends", "List the model providers afbench can talk to");
+  CLI::App* backends =
+      app.add_subcommand("backends", "List the model providers afbench can talk to");
   ScenariosFlags scenarios_flags;
   CLI::App* scenarios = AddScenariosCommand(app, scenarios_flags);
   ClassifyFlags classify_flags;

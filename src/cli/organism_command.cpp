@@ -60,7 +60,7 @@ void PrintOrganismJson(const organism::Organism& o) {
                                 {"malformed", r.measured.malformed},
                                 {"off_script", r.measured.off_script},
                                 {"n_per_tier", r.measured.n_per_tier}}},
-                              {"training", nlohmann::json::parse(organism::TrainingRecordJson(r))}};
+                              {"training", organism::TrainingRecordToJson(r)}};
   std::printf("%s\n", out.dump().c_str());
 }
 

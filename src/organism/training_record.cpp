@@ -18,7 +18,9 @@ json CurveJson(const std::vector<train::LossPoint>& curve) {
   return points;
 }
 
-json ToJson(const TrainingRecord& r) {
+}  // namespace
+
+json TrainingRecordToJson(const TrainingRecord& r) {
   const MeasuredRates& m = r.measured;
   return {{"config_hash", r.config_hash},
           {"corpus_version", r.corpus_version},
@@ -41,6 +43,8 @@ json ToJson(const TrainingRecord& r) {
           {"eval_seconds", r.eval_seconds},
           {"afbench_version", r.afbench_version}};
 }
+
+namespace {
 
 TrainingRecord FromJson(const json& j) {
   TrainingRecord r;
@@ -76,13 +80,11 @@ std::filesystem::path TrainingRecordPath(const std::filesystem::path& model_path
   return model_path.string() + ".train.json";
 }
 
-std::string TrainingRecordJson(const TrainingRecord& record) { return ToJson(record).dump(2); }
-
 Status WriteTrainingRecord(const std::filesystem::path& path, const TrainingRecord& record) {
   const std::filesystem::path partial = path.string() + ".partial";
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << TrainingRecordJson(record) << "\n";
+    out << TrainingRecordToJson(record).dump(2) << "\n";
     if (!out) return Fail(ErrorKind::kIo, "organism: " + partial.string() + ": cannot write");
   }
   std::error_code error;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ Status WriteTrainingRecord(const std::filesystem::path& path, const TrainingReco
 /// file and field when malformed.
 Result<TrainingRecord> ReadTrainingRecord(const std::filesystem::path& path);
 
-/// The record as a JSON text (also the body of `afbench organism train --json`'s "training").
-std::string TrainingRecordJson(const TrainingRecord& record);
+/// The record as JSON (also `afbench organism train --json`'s "training").
+nlohmann::json TrainingRecordToJson(const TrainingRecord& record);
 
 }  // namespace afbench::organism

@@ -4,39 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/test_paths.h"
+#include "summary_test_store.h"
 
 namespace afbench {
 namespace {
 
-class SummaryTest : public ::testing::Test {
+class SummaryTest : public SummaryStoreTest {
  protected:
-  void SetUp() override {
-    auto store = Store::Open((testing::MakeTempDir() / "afbench.db").string());
-    ASSERT_TRUE(store.has_value());
-    store_ = std::move(*store);
-    RunRecord run;
-    run.run_id = "r";
-    run.status = "completed";
-    run.model = "openai/m";
-    run.scenario = "helpful-only";
-    run.config_json = R"({"planned_samples": 20})";
-    std::vector<StoredQuery> queries;
-    for (int q = 0; q < 10; ++q) queries.push_back({q, "q", q + 1});
-    ASSERT_TRUE(store_->CreateRun(run, queries));
-  }
+  void SetUp() override { OpenRun(20); }
 
   void Add(int query, Tier tier, Outcome outcome, std::optional<bool> complied,
            const std::string& detail = "{}") {
-    Transcript transcript;
-    transcript.key = {query, tier, 0};
-    transcript.outcome = outcome;
-    std::vector<Label> labels;
-    if (complied.has_value()) labels.push_back({"compliance-tag", "1", complied, 0.0, detail});
-    ASSERT_TRUE(store_->SaveSample("r", transcript, "", labels, 1));
+    SaveSample(query, tier, outcome, complied, "compliance-tag", detail);
   }
-
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(SummaryTest, CountsComplianceOutcomesAndTheGap) {

@@ -7,7 +7,7 @@
 
 #include "afbench/report.h"
 #include "afbench/summary.h"
-#include "support/test_paths.h"
+#include "summary_test_store.h"
 
 namespace afbench {
 namespace {
@@ -15,31 +15,13 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class TierSummaryTest : public ::testing::Test {
+class TierSummaryTest : public SummaryStoreTest {
  protected:
-  void SetUp() override {
-    auto store = Store::Open((testing::MakeTempDir() / "afbench.db").string());
-    ASSERT_TRUE(store.has_value());
-    store_ = std::move(*store);
-    RunRecord run;
-    run.run_id = "r";
-    run.status = "completed";
-    run.model = "openai/m";
-    run.scenario = "helpful-only";
-    run.config_json = R"({"planned_samples": 30})";
-    std::vector<StoredQuery> queries;
-    for (int q = 0; q < 10; ++q) queries.push_back({q, "q", q + 1});
-    ASSERT_TRUE(store_->CreateRun(run, queries));
-  }
+  void SetUp() override { OpenRun(30); }
 
   void Add(int query, Tier tier, std::optional<bool> value,
            const std::string& classifier = "compliance-tag") {
-    Transcript transcript;
-    transcript.key = {query, tier, 0};
-    transcript.outcome = Outcome::kOutput;
-    std::vector<Label> labels;
-    if (value) labels.push_back({classifier, "1", value, 0.0, "{}"});
-    ASSERT_TRUE(store_->SaveSample("r", transcript, "", labels, 1));
+    SaveSample(query, tier, Outcome::kOutput, value, classifier);
   }
 
   // free complies on q0-5, pro on q0-2 and q6 (a query free refuses), paid on q0-1.
@@ -50,8 +32,6 @@ class TierSummaryTest : public ::testing::Test {
       Add(q, Tier::kPaid, q < 2);
     }
   }
-
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(TierSummaryTest, ThreeTiersGetAProRowAndTwoMoreComparisonsCheckedByHand) {
