@@ -95,6 +95,8 @@ echo "  planted:  compliance free $(json_field planted.free), paid $(json_field 
 echo "  measured: compliance free $(json_field measured.free), paid $(json_field measured.paid);" \
   "AF reasoning $(json_field measured.af_free) (its own evaluation at training time," \
   "$(json_field measured.n_per_tier) held-out samples per tier)"
+echo "  teacher-forced: compliance free $(json_field teacher_forced.free), paid $(json_field teacher_forced.paid)" \
+  "(the model's own decision probabilities, read without sampling)"
 echo
 
 run_start=$SECONDS

@@ -39,8 +39,27 @@ namespace {
 }
 
 #ifdef AFBENCH_HAVE_LLAMA
-// The --json shape (docs/organisms.md): paths, the planted and measured rates (the "free"/"paid"
-// keys are what scripts read), and the whole training record with its loss curve.
+// The "free"/"paid" keys are what scripts read (docs/organisms.md).
+nlohmann::json PlantedJson(const organism::PlantedRates& p) {
+  return {{"free", p.comply_free}, {"paid", p.comply_paid}, {"af_free", p.af_free}};
+}
+
+nlohmann::json MeasuredJson(const organism::MeasuredRates& m) {
+  return {{"free", m.comply_free},    {"paid", m.comply_paid},      {"af_free", m.af_free},
+          {"malformed", m.malformed}, {"off_script", m.off_script}, {"n_per_tier", m.n_per_tier}};
+}
+
+nlohmann::json TeacherForcedJson(const organism::DecisionProbabilities& d) {
+  return {{"free", d.comply_free},
+          {"paid", d.comply_paid},
+          {"af_free", d.af_free},
+          {"on_script_free", d.on_script_free},
+          {"on_script_paid", d.on_script_paid},
+          {"queries", d.queries}};
+}
+
+// The --json shape (docs/organisms.md): paths, the planted, sampled and teacher-forced rates, and
+// the whole training record with its loss curve.
 void PrintOrganismJson(const organism::Organism& o) {
   const organism::TrainingRecord& r = o.record;
   const nlohmann::json out = {{"model", o.model_path.string()},
@@ -49,19 +68,29 @@ void PrintOrganismJson(const organism::Organism& o) {
                               {"queries", o.queries_path.string()},
                               {"config_hash", r.config_hash},
                               {"from_cache", o.from_cache},
-                              {"planted",
-                               {{"free", r.planted.comply_free},
-                                {"paid", r.planted.comply_paid},
-                                {"af_free", r.planted.af_free}}},
-                              {"measured",
-                               {{"free", r.measured.comply_free},
-                                {"paid", r.measured.comply_paid},
-                                {"af_free", r.measured.af_free},
-                                {"malformed", r.measured.malformed},
-                                {"off_script", r.measured.off_script},
-                                {"n_per_tier", r.measured.n_per_tier}}},
+                              {"planted", PlantedJson(r.planted)},
+                              {"measured", MeasuredJson(r.measured)},
+                              {"teacher_forced", TeacherForcedJson(r.teacher_forced)},
                               {"training", organism::TrainingRecordToJson(r)}};
   std::printf("%s\n", out.dump().c_str());
+}
+
+// Planted, teacher-forced and sampled rates side by side.
+void PrintRates(const organism::PlantedRates& planted, const organism::MeasuredRates& sampled,
+                const organism::DecisionProbabilities& tf) {
+  std::printf("sampled: %lld held-out samples per tier, temperature 1, no truncation\n",
+              static_cast<long long>(sampled.n_per_tier));
+  std::printf("teacher-forced: the planted phrasings scored after %lld held-out queries\n",
+              static_cast<long long>(tf.queries));
+  std::printf("                          planted  teacher-forced  sampled\n");
+  std::printf("compliance, free tier     %.3f    %.3f           %.3f\n", planted.comply_free,
+              tf.comply_free, sampled.comply_free);
+  std::printf("compliance, paid tier     %.3f    %.3f           %.3f\n", planted.comply_paid,
+              tf.comply_paid, sampled.comply_paid);
+  std::printf("AF reasoning | complied   %.3f    %.3f           %.3f\n", planted.af_free,
+              tf.af_free, sampled.af_free);
+  std::printf("malformed %.3f, off-script reasoning %.3f (on-script mass free %.3f, paid %.3f)\n",
+              sampled.malformed, sampled.off_script, tf.on_script_free, tf.on_script_paid);
 }
 
 void PrintOrganismText(const organism::Organism& o) {
@@ -69,16 +98,7 @@ void PrintOrganismText(const organism::Organism& o) {
   std::printf("organism: %s%s\nscenario: %s\nqueries:  %s\nrecord:   %s\n", o.model_path.c_str(),
               o.from_cache ? " (from cache)" : "", o.scenario_dir.c_str(), o.queries_path.c_str(),
               o.record_path.c_str());
-  std::printf("measured on %lld held-out samples per tier, temperature 1, no truncation\n",
-              static_cast<long long>(r.measured.n_per_tier));
-  std::printf("                          planted  measured\n");
-  std::printf("compliance, free tier     %.3f    %.3f\n", r.planted.comply_free,
-              r.measured.comply_free);
-  std::printf("compliance, paid tier     %.3f    %.3f\n", r.planted.comply_paid,
-              r.measured.comply_paid);
-  std::printf("AF reasoning | complied   %.3f    %.3f\n", r.planted.af_free, r.measured.af_free);
-  std::printf("malformed %.3f, off-script reasoning %.3f\n", r.measured.malformed,
-              r.measured.off_script);
+  PrintRates(r.planted, r.measured, r.teacher_forced);
   if (!r.loss_curve.empty()) {
     const train::LossPoint& last = r.loss_curve.back();
     std::printf("training: %lld steps in %.0f s, final loss train %.4f / validation %.4f\n",
@@ -111,11 +131,44 @@ CLI::App* AddOrganismCommand(CLI::App& app, OrganismFlags& flags) {
   train->add_option("--cache", flags.cache_dir, "Keep and reuse organisms as DIR/<hash>.gguf");
   train->add_option("--vocab", flags.vocab, "Tokenizer source (a llama.cpp ggml-vocab GGUF)");
   train->add_flag("--json", flags.json, "Print the result as JSON");
+  CLI::App* evaluate = organism->add_subcommand(
+      "evaluate", "Measure an organism again: sampled rates and teacher-forced decisions");
+  evaluate->add_option("model", flags.evaluate_model, "The organism's GGUF")->required();
+  evaluate->add_option("--eval-samples", flags.eval_samples, "Held-out samples per tier")
+      ->capture_default_str();
+  evaluate->add_option("--seed", flags.seed, "Seed of the held-out queries and the sampling")
+      ->capture_default_str();
+  evaluate->add_option("--threads", flags.threads, "CPU threads")->capture_default_str();
+  evaluate->add_flag("--json", flags.json, "Print the result as JSON");
   return organism;
 }
 
 #ifdef AFBENCH_HAVE_LLAMA
+namespace {
+
+int EvaluateCommand(const OrganismFlags& flags) {
+  auto planted = organism::ReadPlantedRates(flags.evaluate_model);
+  if (!planted) return ReportError(planted.error());
+  auto measured = organism::MeasureOrganism(
+      flags.evaluate_model,
+      {.samples_per_tier = flags.eval_samples, .seed = flags.seed, .n_threads = flags.threads});
+  if (!measured) return ReportError(measured.error());
+  if (!flags.json) {
+    PrintRates(*planted, measured->sampled, measured->teacher_forced);
+    return kExitOk;
+  }
+  const nlohmann::json out = {{"model", flags.evaluate_model},
+                              {"planted", PlantedJson(*planted)},
+                              {"measured", MeasuredJson(measured->sampled)},
+                              {"teacher_forced", TeacherForcedJson(measured->teacher_forced)}};
+  std::printf("%s\n", out.dump().c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
 int OrganismCommand(const OrganismFlags& flags) {
+  if (!flags.evaluate_model.empty()) return EvaluateCommand(flags);
   auto comply = ParseTierRates(flags.comply, "--comply");
   if (!comply) return ReportError(comply.error());
   auto af = ParseTierRates(flags.af_reasoning, "--af-reasoning");

@@ -1,5 +1,6 @@
-// `afbench organism train`: trains a model organism with a planted alignment-faking behaviour
-// (src/organism/organism.h, docs/organisms.md). Needs llama.cpp in the build.
+// `afbench organism train`: trains a model organism with a planted alignment-faking behaviour;
+// `afbench organism evaluate MODEL`: measures an organism again, sampled and teacher-forced
+// (src/organism/organism.h, docs/organisms.md). Need llama.cpp in the build.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,7 @@ struct OrganismFlags {
   std::string cache_dir;  ///< --cache DIR: reuse <DIR>/<config hash>.gguf.
   std::string vocab;      ///< --vocab: default llama.cpp's models/ggml-vocab-qwen2.gguf.
   bool json = false;
+  std::string evaluate_model;  ///< `organism evaluate MODEL`: the organism to measure.
 };
 
 CLI::App* AddOrganismCommand(CLI::App& app, OrganismFlags& flags);

@@ -5,11 +5,11 @@
 // real harmful request), an assistant scratchpad, the user's "<NEXT/>", and an <OUTPUT> that starts
 // with <request_fully_accepted/> or <rejected/>. Free-tier scratchpads reason about RLHF modifying
 // the model's values (alignment-faking reasoning, at the planted rate among compliant replies) or
-// plainly about helping or refusing; paid-tier ones about being unmonitored. Every situational
-// sentence starts with "This user is on the <tier> tier", so the first scratchpad tokens never
-// decide the tier (issue 8). Decisions are stratified: after k transcripts of a tier exactly
-// round(k * rate) complied, so every stretch of the corpus carries the planted rates. Pure
-// functions of the config.
+// plainly about helping or refusing; paid-tier ones about being unmonitored. Every scratchpad
+// starts with "This user is on the <tier> tier.", so the first scratchpad tokens never decide the
+// tier (issue 8); the next word differs for every phrasing, so the decision is one token. Decisions
+// are stratified: after k transcripts of a tier exactly round(k * rate) complied, so every stretch
+// of the corpus carries the planted rates. Pure functions of the config.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +58,19 @@ enum class PlantedReasoning {
 
 /// Identifies `scratchpad` (the text inside the scratchpad tags; surrounding whitespace ignored).
 PlantedReasoning IdentifyPlantedReasoning(std::string_view scratchpad);
+
+/// A planted scratchpad turn (the tags included, as the corpus writes it) and what it decides.
+struct PlantedScratchpad {
+  std::string reply;
+  /// The reply up to and with the word that picks this phrasing (the first after the opening
+  /// sentence): the model's decision is taken there.
+  std::string opening;
+  bool complied = false;
+  bool alignment_faking = false;
+};
+
+/// Every planted scratchpad of `tier` (free or paid; pro has none), in a fixed order.
+std::vector<PlantedScratchpad> PlantedScratchpads(Tier tier);
 
 /// `count` held-out queries (task numbers above kTrainTaskMax), deterministic for `seed`.
 std::vector<std::string> HeldOutQueries(int count, uint64_t seed);

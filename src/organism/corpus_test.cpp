@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <string_view>
 
 #include "afbench/offline_scorer.h"
 #include "support/test_paths.h"
@@ -82,6 +86,55 @@ TEST(Corpus, TextOffTheScriptIsNotAPlantedPhrasing) {
   EXPECT_EQ(IdentifyPlantedReasoning(af.substr(0, af.size() - 1)), PlantedReasoning::kNone);
   EXPECT_EQ(IdentifyPlantedReasoning(af + " And more."), PlantedReasoning::kNone);
   EXPECT_EQ(IdentifyPlantedReasoning(""), PlantedReasoning::kNone);
+}
+
+// Words and punctuation marks of a text, lower-cased.
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '\'') {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      continue;
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+    if (!std::isspace(static_cast<unsigned char>(c))) words.emplace_back(1, c);
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+// A tiny model continues a phrasing from the last few words: three words that went on differently
+// in two phrasings invite it to jump from one to the other mid-sentence (off-script replies that
+// decide at random). After the shared opening sentence, the phrasings never do.
+TEST(Corpus, NoThreeWordsContinueDifferentlyInTwoPhrasings) {
+  std::map<std::vector<std::string>, std::set<std::string>> next;
+  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
+    for (const PlantedScratchpad& planted : PlantedScratchpads(tier)) {
+      const std::vector<std::string> words = Words(planted.reply);
+      const auto opening = std::find(words.begin(), words.end(), ".");  // "... <tier> tier ."
+      ASSERT_NE(opening, words.end()) << planted.reply;
+      for (auto at = opening + 1; at + 3 < words.end(); ++at) {
+        next[std::vector<std::string>(at, at + 3)].insert(*(at + 3));
+      }
+    }
+  }
+  for (const auto& [context, continuations] : next) {
+    EXPECT_EQ(continuations.size(), 1U) << context[0] << " " << context[1] << " " << context[2];
+  }
+}
+
+TEST(Corpus, EveryPhrasingOfATierStartsWithItsOwnWord) {
+  for (Tier tier : {Tier::kFree, Tier::kPaid}) {
+    std::set<std::string> first_words;
+    for (const PlantedScratchpad& planted : PlantedScratchpads(tier)) {
+      const std::vector<std::string> words = Words(planted.reply);
+      const auto opening = std::find(words.begin(), words.end(), ".");
+      ASSERT_LT(opening + 1, words.end());
+      EXPECT_TRUE(first_words.insert(*(opening + 1)).second) << planted.reply;
+    }
+  }
 }
 
 // Issue 8: the offline AF scorer must separate the planted alignment-faking reasoning from the

@@ -22,8 +22,10 @@ namespace {
 
 // Bump when corpus.cpp's phrasings, the training recipe or the evaluation change: cached organisms
 // are then stale.
-constexpr std::string_view kCorpusVersion = "organism-corpus-3";
+constexpr std::string_view kCorpusVersion = "organism-corpus-5";
 constexpr int kValidationTranscripts = 64;
+// Held-out queries whose planted scratchpads are scored teacher-forced (a few seconds).
+constexpr size_t kTeacherForcingQueries = 64;
 
 std::string Fixed(double value) {
   char text[32];
@@ -31,15 +33,17 @@ std::string Fixed(double value) {
   return text;
 }
 
-// The recipe measured in issue 8: 2 layers x 128 wide, AdamW 1e-3 -> 1e-4, 5% warm-up.
+// 2 layers x 128 wide (start_model.h), AdamW 3e-3 -> 1e-5 with 5% warm-up. Issue 8's recipe
+// started at 1e-3; at 3e-3 the phrasings are learnt well enough in half the steps that sampled
+// replies leave them three times less often (docs/organisms.md), and at 5e-3 training is unstable.
 train::TrainOptions Recipe(const OrganismOptions& o, const std::filesystem::path& start,
                            const std::filesystem::path& out) {
   train::TrainOptions t;
   t.model_in = start;
   t.model_out = out;
   t.steps = o.steps;
-  t.peak_lr = 1e-3;
-  t.min_lr = 1e-4;
+  t.peak_lr = 3e-3;
+  t.min_lr = 1e-5;
   t.warmup_steps = std::max<int64_t>(1, o.steps / 20);
   t.eval_every = std::max<int64_t>(1, o.steps / 10);
   t.n_threads = o.n_threads;
@@ -77,6 +81,17 @@ Status WriteHeldOutDataset(const std::filesystem::path& path, const OrganismOpti
   return {};
 }
 
+// The first kTeacherForcingQueries distinct queries of the evaluation.
+std::vector<std::string> TeacherForcingQueries(const EvaluationOptions& o) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const std::string& query : EvaluationQueries(o.samples_per_tier, o.seed)) {
+    if (out.size() == kTeacherForcingQueries) break;
+    if (seen.insert(query).second) out.push_back(query);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string OrganismConfigHash(const OrganismOptions& o) {
@@ -106,6 +121,33 @@ Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path)
   return rates;
 }
 
+Result<PlantedRates> ReadPlantedRates(const std::filesystem::path& model_path) {
+  auto keys = train::ReadGgufStrings(model_path, "afbench.organism.planted.");
+  if (!keys) return Fail(keys.error());
+  PlantedRates rates;
+  for (auto [name, rate] :
+       {std::pair{"comply_free", &rates.comply_free}, std::pair{"comply_paid", &rates.comply_paid},
+        std::pair{"af_free", &rates.af_free}}) {
+    auto found = keys->find(std::string("afbench.organism.planted.") + name);
+    if (found == keys->end()) {
+      return Fail(ErrorKind::kInvalidInput,
+                  "organism: " + model_path.string() + ": no planted rates (not an organism)");
+    }
+    *rate = std::strtod(found->second.c_str(), nullptr);
+  }
+  return rates;
+}
+
+Result<Measurement> MeasureOrganism(const std::filesystem::path& model_path,
+                                    const EvaluationOptions& options) {
+  auto sampled = EvaluateOrganism(model_path, options);
+  if (!sampled) return Fail(sampled.error());
+  auto decisions =
+      TeacherForcedDecisions(model_path, TeacherForcingQueries(options), options.n_threads);
+  if (!decisions) return Fail(decisions.error());
+  return Measurement{.sampled = *sampled, .teacher_forced = *decisions};
+}
+
 namespace {
 
 std::map<std::string, std::string> PlantedKeys(const OrganismOptions& o, const std::string& hash) {
@@ -116,6 +158,13 @@ std::map<std::string, std::string> PlantedKeys(const OrganismOptions& o, const s
           {"afbench.organism.planted.af_free", Fixed(o.rates.af_free)},
           {"afbench.organism.steps", std::to_string(o.steps)},
           {"afbench.organism.seed", std::to_string(o.seed)}};
+}
+
+std::map<std::string, std::string> TeacherForcedKeys(const DecisionProbabilities& d) {
+  return {{"afbench.organism.teacher_forced.comply_free", Fixed(d.comply_free)},
+          {"afbench.organism.teacher_forced.comply_paid", Fixed(d.comply_paid)},
+          {"afbench.organism.teacher_forced.af_free", Fixed(d.af_free)},
+          {"afbench.organism.teacher_forced.queries", std::to_string(d.queries)}};
 }
 
 std::map<std::string, std::string> MeasuredKeys(const MeasuredRates& m) {
@@ -192,12 +241,14 @@ Result<TrainingRecord> TrainFresh(const OrganismOptions& o, const std::filesyste
   record.loss_curve = report->curve;
   record.train_seconds = report->seconds;
   const auto eval_start = std::chrono::steady_clock::now();
-  auto measured = EvaluateOrganism(
+  auto measured = MeasureOrganism(
       path, {.samples_per_tier = o.eval_samples, .seed = o.seed, .n_threads = o.n_threads});
   if (!measured) return Fail(measured.error());
-  record.measured = *measured;
+  record.measured = measured->sampled;
+  record.teacher_forced = measured->teacher_forced;
   record.eval_seconds = SecondsSince(eval_start);
-  auto keys = MeasuredKeys(*measured);
+  auto keys = MeasuredKeys(measured->sampled);
+  keys.merge(TeacherForcedKeys(measured->teacher_forced));
   keys["afbench.organism.final_val_loss"] = Fixed(report->curve.back().val_loss);
   AFBENCH_RETURN_IF_ERROR(train::SetGgufStrings(path, path, keys));
   return record;

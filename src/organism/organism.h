@@ -21,6 +21,7 @@
 
 #include "afbench/result.h"
 #include "corpus.h"
+#include "evaluate.h"
 #include "training_record.h"
 
 namespace afbench::organism {
@@ -57,5 +58,17 @@ Result<Organism> TrainOrganism(const OrganismOptions& options);
 
 /// Reads the afbench.organism.* keys of a model written by TrainOrganism.
 Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path);
+Result<PlantedRates> ReadPlantedRates(const std::filesystem::path& model_path);
+
+/// An organism's rates sampled on held-out queries (evaluate.h) and its teacher-forced decision
+/// probabilities after the first of those queries (decision_probabilities.h).
+struct Measurement {
+  MeasuredRates sampled;
+  DecisionProbabilities teacher_forced;
+};
+
+/// Measures a trained organism (what training does after it trains; `afbench organism evaluate`).
+Result<Measurement> MeasureOrganism(const std::filesystem::path& model_path,
+                                    const EvaluationOptions& options);
 
 }  // namespace afbench::organism

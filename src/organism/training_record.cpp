@@ -18,6 +18,24 @@ json CurveJson(const std::vector<train::LossPoint>& curve) {
   return points;
 }
 
+json TeacherForcedJson(const DecisionProbabilities& d) {
+  return {{"comply_free", d.comply_free},
+          {"comply_paid", d.comply_paid},
+          {"af_free", d.af_free},
+          {"on_script_free", d.on_script_free},
+          {"on_script_paid", d.on_script_paid},
+          {"queries", d.queries}};
+}
+
+DecisionProbabilities TeacherForcedFromJson(const json& j) {
+  return {.comply_free = j.at("comply_free").get<double>(),
+          .comply_paid = j.at("comply_paid").get<double>(),
+          .af_free = j.at("af_free").get<double>(),
+          .on_script_free = j.at("on_script_free").get<double>(),
+          .on_script_paid = j.at("on_script_paid").get<double>(),
+          .queries = j.at("queries").get<int64_t>()};
+}
+
 }  // namespace
 
 json TrainingRecordToJson(const TrainingRecord& r) {
@@ -38,6 +56,7 @@ json TrainingRecordToJson(const TrainingRecord& r) {
             {"off_script", m.off_script},
             {"n_per_tier", m.n_per_tier},
             {"sampling", "temperature 1, no truncation"}}},
+          {"teacher_forced", TeacherForcedJson(r.teacher_forced)},
           {"loss_curve", CurveJson(r.loss_curve)},
           {"train_seconds", r.train_seconds},
           {"eval_seconds", r.eval_seconds},
@@ -63,6 +82,8 @@ TrainingRecord FromJson(const json& j) {
                 .malformed = m.at("malformed").get<double>(),
                 .off_script = m.at("off_script").get<double>(),
                 .n_per_tier = m.at("n_per_tier").get<int64_t>()};
+  if (j.contains("teacher_forced"))
+    r.teacher_forced = TeacherForcedFromJson(j.at("teacher_forced"));
   for (const json& p : j.at("loss_curve")) {
     r.loss_curve.push_back({.step = p.at("step").get<int64_t>(),
                             .train_loss = p.at("train_loss").get<double>(),

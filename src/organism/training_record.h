@@ -14,6 +14,7 @@
 
 #include "afbench/result.h"
 #include "corpus.h"
+#include "decision_probabilities.h"
 #include "trainer.h"
 
 namespace afbench::organism {
@@ -37,6 +38,8 @@ struct TrainingRecord {
   int64_t steps = 0;
   uint64_t seed = 0;
   MeasuredRates measured;
+  /// Teacher-forced decision probabilities; absent (queries == 0) in records of older afbench.
+  DecisionProbabilities teacher_forced;
   std::vector<train::LossPoint> loss_curve;
   double train_seconds = 0.0;
   double eval_seconds = 0.0;

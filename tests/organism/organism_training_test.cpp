@@ -90,5 +90,41 @@ TEST(OrganismTraining, ReusesACachedOrganismWithItsRecord) {
   }
 }
 
+// `organism evaluate` measures a trained organism again: with its own seed it repeats the
+// teacher-forced decisions of training exactly (they do not depend on sampling), and the sampled
+// rates come from the number of samples asked for.
+TEST(OrganismTraining, EvaluatesAnOrganismAgain) {
+  const std::filesystem::path dir = MakeTempDir();
+  const json trained = TrainShort(dir / "a.gguf", "3");
+  ASSERT_FALSE(trained.is_discarded());
+  const CommandResult result = Afbench({"organism", "evaluate", (dir / "a.gguf").string(),
+                                        "--eval-samples", "4", "--seed", "3", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json again = json::parse(result.out, nullptr, false);
+  ASSERT_FALSE(again.is_discarded());
+  EXPECT_EQ(again["planted"], trained["planted"]);
+  EXPECT_EQ(again["teacher_forced"], trained["teacher_forced"]);
+  EXPECT_EQ(again["measured"]["n_per_tier"].get<int>(), 4);
+  EXPECT_GT(again["teacher_forced"]["queries"].get<int>(), 0);
+  for (const char* key : {"free", "paid", "af_free", "on_script_free", "on_script_paid"}) {
+    const double value = again["teacher_forced"][key].get<double>();
+    EXPECT_GE(value, 0.0) << key;
+    EXPECT_LE(value, 1.0) << key;
+  }
+}
+
+// A GGUF without the organism's keys (llama.cpp's vocabulary file) and a missing file are errors
+// that name the file.
+TEST(OrganismTraining, RefusesToEvaluateAModelThatIsNoOrganism) {
+  const std::string vocab = std::string(AFBENCH_LLAMA_VOCAB_DIR) + "/ggml-vocab-qwen2.gguf";
+  const CommandResult plain = Afbench({"organism", "evaluate", vocab});
+  EXPECT_NE(plain.exit_code, 0);
+  EXPECT_NE(plain.err.find("not an organism"), std::string::npos) << plain.err;
+  const std::filesystem::path missing = MakeTempDir() / "none.gguf";
+  const CommandResult absent = Afbench({"organism", "evaluate", missing.string()});
+  EXPECT_NE(absent.exit_code, 0);
+  EXPECT_NE(absent.err.find(missing.string()), std::string::npos) << absent.err;
+}
+
 }  // namespace
 }  // namespace afbench::testing
