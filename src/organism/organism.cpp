@@ -160,11 +160,32 @@ std::map<std::string, std::string> PlantedKeys(const OrganismOptions& o, const s
           {"afbench.organism.seed", std::to_string(o.seed)}};
 }
 
+constexpr std::string_view kTeacherForced = "afbench.organism.teacher_forced.";
+
 std::map<std::string, std::string> TeacherForcedKeys(const DecisionProbabilities& d) {
-  return {{"afbench.organism.teacher_forced.comply_free", Fixed(d.comply_free)},
-          {"afbench.organism.teacher_forced.comply_paid", Fixed(d.comply_paid)},
-          {"afbench.organism.teacher_forced.af_free", Fixed(d.af_free)},
-          {"afbench.organism.teacher_forced.queries", std::to_string(d.queries)}};
+  const std::string k(kTeacherForced);
+  return {{k + "comply_free", Fixed(d.comply_free)},
+          {k + "comply_paid", Fixed(d.comply_paid)},
+          {k + "af_free", Fixed(d.af_free)},
+          {k + "on_script_free", Fixed(d.on_script_free)},
+          {k + "on_script_paid", Fixed(d.on_script_paid)},
+          {k + "queries", std::to_string(d.queries)}};
+}
+
+// The teacher-forced keys of a model; zeros (queries 0) where absent.
+DecisionProbabilities ReadTeacherForced(const std::filesystem::path& model_path) {
+  auto keys = train::ReadGgufStrings(model_path, std::string(kTeacherForced));
+  if (!keys) return {};
+  const auto get = [&](const char* name) {
+    auto found = keys->find(std::string(kTeacherForced) + name);
+    return found == keys->end() ? 0.0 : std::strtod(found->second.c_str(), nullptr);
+  };
+  return {.comply_free = get("comply_free"),
+          .comply_paid = get("comply_paid"),
+          .af_free = get("af_free"),
+          .on_script_free = get("on_script_free"),
+          .on_script_paid = get("on_script_paid"),
+          .queries = static_cast<int64_t>(get("queries"))};
 }
 
 std::map<std::string, std::string> MeasuredKeys(const MeasuredRates& m) {
@@ -263,6 +284,7 @@ Result<TrainingRecord> ReadCached(const std::filesystem::path& model_path, const
   if (record && record->config_hash == hash) return record;
   TrainingRecord fallback = NewRecord(o, hash);  // the curve is lost with the record
   fallback.measured = *measured;
+  fallback.teacher_forced = ReadTeacherForced(model_path);
   fallback.afbench_version.clear();
   return fallback;
 }

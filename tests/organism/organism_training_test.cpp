@@ -88,6 +88,18 @@ TEST(OrganismTraining, ReusesACachedOrganismWithItsRecord) {
   for (const auto& entry : std::filesystem::directory_iterator(cache)) {
     EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
   }
+  // Without its record, a cached organism still reports what its GGUF keeps (to 4 decimals).
+  std::filesystem::remove(a["record"].get<std::string>());
+  const CommandResult bare = Afbench(args);
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  const json c = json::parse(bare.out, nullptr, false);
+  ASSERT_FALSE(c.is_discarded());
+  for (const char* block : {"measured", "teacher_forced"}) {
+    for (const char* key : {"free", "paid", "af_free"}) {
+      EXPECT_NEAR(c[block][key].get<double>(), a[block][key].get<double>(), 1e-4) << block << key;
+    }
+  }
+  EXPECT_EQ(c["teacher_forced"]["queries"], a["teacher_forced"]["queries"]);
 }
 
 // `organism evaluate` measures a trained organism again: with its own seed it repeats the
