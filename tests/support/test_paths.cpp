@@ -15,6 +15,25 @@ std::filesystem::path FromEnv(const char* name, const std::filesystem::path& fal
   return value != nullptr && *value != '\0' ? std::filesystem::path(value) : fallback;
 }
 
+// Removes this process's temporary root at exit when every test passed; after a failure it stays
+// for inspection (the failing test's folder is named after it).
+class TempRootCleaner {
+ public:
+  explicit TempRootCleaner(std::filesystem::path root) : root_(std::move(root)) {}
+  ~TempRootCleaner() {
+    // A forked child that exits normally must not remove its parent's folders.
+    if (::getpid() != owner_ || !::testing::UnitTest::GetInstance()->Passed()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  TempRootCleaner(const TempRootCleaner&) = delete;
+  TempRootCleaner& operator=(const TempRootCleaner&) = delete;
+
+ private:
+  std::filesystem::path root_;
+  pid_t owner_ = ::getpid();
+};
+
 }  // namespace
 
 std::filesystem::path SourceDir() {
@@ -34,8 +53,10 @@ std::filesystem::path MakeTempDir() {
   for (char& c : name) {
     if (c == '/') c = '_';
   }
-  auto dir = std::filesystem::temp_directory_path() /
-             ("afbench-test-" + std::to_string(::getpid())) / name;
+  const auto root =
+      std::filesystem::temp_directory_path() / ("afbench-test-" + std::to_string(::getpid()));
+  static TempRootCleaner cleaner(root);
+  auto dir = root / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
