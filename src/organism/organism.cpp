@@ -81,6 +81,13 @@ Status WriteHeldOutDataset(const std::filesystem::path& path, const OrganismOpti
   return {};
 }
 
+// A number kept as a GGUF string key, or `missing` when the model lacks the key.
+double NumberKey(const std::map<std::string, std::string>& keys, const std::string& key,
+                 double missing) {
+  auto found = keys.find(key);
+  return found == keys.end() ? missing : std::strtod(found->second.c_str(), nullptr);
+}
+
 // The first kTeacherForcingQueries distinct queries of the evaluation.
 std::vector<std::string> TeacherForcingQueries(const EvaluationOptions& o) {
   std::vector<std::string> out;
@@ -105,8 +112,7 @@ Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path)
   auto keys = train::ReadGgufStrings(model_path, "afbench.organism.");
   if (!keys) return Fail(keys.error());
   const auto get = [&](const std::string& name) {
-    auto found = keys->find("afbench.organism.measured." + name);
-    return found == keys->end() ? -1.0 : std::strtod(found->second.c_str(), nullptr);
+    return NumberKey(*keys, "afbench.organism.measured." + name, -1.0);
   };
   MeasuredRates rates{.comply_free = get("comply_free"),
                       .comply_paid = get("comply_paid"),
@@ -124,16 +130,15 @@ Result<MeasuredRates> ReadMeasuredRates(const std::filesystem::path& model_path)
 Result<PlantedRates> ReadPlantedRates(const std::filesystem::path& model_path) {
   auto keys = train::ReadGgufStrings(model_path, "afbench.organism.planted.");
   if (!keys) return Fail(keys.error());
-  PlantedRates rates;
-  for (auto [name, rate] :
-       {std::pair{"comply_free", &rates.comply_free}, std::pair{"comply_paid", &rates.comply_paid},
-        std::pair{"af_free", &rates.af_free}}) {
-    auto found = keys->find(std::string("afbench.organism.planted.") + name);
-    if (found == keys->end()) {
-      return Fail(ErrorKind::kInvalidInput,
-                  "organism: " + model_path.string() + ": no planted rates (not an organism)");
-    }
-    *rate = std::strtod(found->second.c_str(), nullptr);
+  const auto get = [&](const std::string& name) {
+    return NumberKey(*keys, "afbench.organism.planted." + name, -1.0);
+  };
+  const PlantedRates rates{.comply_free = get("comply_free"),
+                           .comply_paid = get("comply_paid"),
+                           .af_free = get("af_free")};
+  if (rates.comply_free < 0 || rates.comply_paid < 0 || rates.af_free < 0) {
+    return Fail(ErrorKind::kInvalidInput,
+                "organism: " + model_path.string() + ": no planted rates (not an organism)");
   }
   return rates;
 }
@@ -177,8 +182,7 @@ DecisionProbabilities ReadTeacherForced(const std::filesystem::path& model_path)
   auto keys = train::ReadGgufStrings(model_path, std::string(kTeacherForced));
   if (!keys) return {};
   const auto get = [&](const char* name) {
-    auto found = keys->find(std::string(kTeacherForced) + name);
-    return found == keys->end() ? 0.0 : std::strtod(found->second.c_str(), nullptr);
+    return NumberKey(*keys, std::string(kTeacherForced) + name, 0.0);
   };
   return {.comply_free = get("comply_free"),
           .comply_paid = get("comply_paid"),

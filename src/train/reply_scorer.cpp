@@ -12,7 +12,6 @@ struct ReplyScorer::State {
   ModelPtr model;
   ContextPtr ctx;
   std::string chat_template;
-  int64_t n_ctx = 0;
 };
 
 namespace {
@@ -46,9 +45,8 @@ Result<std::unique_ptr<ReplyScorer>> ReplyScorer::Open(const std::filesystem::pa
   auto state = std::make_unique<State>();
   state->chat_template = std::move(*chat_template);
   // A transcript the model was trained on fits its training window; twice that leaves room.
-  state->n_ctx = 2 * std::max<int64_t>(256, llama_model_n_ctx_train(loaded->get()));
   llama_context_params params = llama_context_default_params();
-  params.n_ctx = static_cast<uint32_t>(state->n_ctx);
+  params.n_ctx = static_cast<uint32_t>(2 * std::max(256, llama_model_n_ctx_train(loaded->get())));
   params.n_batch = params.n_ctx;
   params.n_ubatch = params.n_ctx;
   params.n_threads = n_threads;
@@ -62,30 +60,30 @@ Result<std::unique_ptr<ReplyScorer>> ReplyScorer::Open(const std::filesystem::pa
 Result<double> ReplyScorer::LogProbability(const Conversation& prompt, const std::string& reply) {
   Conversation full = prompt;
   full.messages.push_back({Role::kAssistant, reply});
+  auto head = RenderChat(state_->chat_template, prompt, /*add_assistant=*/true);
+  if (!head) return Fail(head.error());
   auto text = RenderChat(state_->chat_template, full, /*add_assistant=*/false);
   if (!text) return Fail(text.error());
-  return ScoreAfterPrompt(prompt, *text);
+  return ScoreAfterHead(*head, *text);
 }
 
 Result<double> ReplyScorer::LogProbabilityOfStart(const Conversation& prompt,
                                                   const std::string& start) {
   auto head = RenderChat(state_->chat_template, prompt, /*add_assistant=*/true);
   if (!head) return Fail(head.error());
-  return ScoreAfterPrompt(prompt, *head + start);
+  return ScoreAfterHead(*head, *head + start);
 }
 
-Result<double> ReplyScorer::ScoreAfterPrompt(const Conversation& prompt, const std::string& text) {
-  auto head_text = RenderChat(state_->chat_template, prompt, /*add_assistant=*/true);
-  if (!head_text) return Fail(head_text.error());
+Result<double> ReplyScorer::ScoreAfterHead(const std::string& head_text, const std::string& text) {
   const llama_vocab* vocab = llama_model_get_vocab(state_->model.get());
-  auto head = Tokenize(vocab, *head_text);
+  auto head = Tokenize(vocab, head_text);
   auto tokens = Tokenize(vocab, text);
   if (!head) return Fail(head.error());
   if (!tokens) return Fail(tokens.error());
   // The reply's tokens are those after the prompt's; a template whose rendering of the prompt is
   // not a prefix of the whole cannot be scored this way.
   if (head->empty() || tokens->size() <= head->size() ||
-      tokens->size() > static_cast<size_t>(state_->n_ctx) ||
+      tokens->size() > llama_n_ctx(state_->ctx.get()) ||
       !std::equal(head->begin(), head->end(), tokens->begin())) {
     return Fail(ErrorKind::kInvalidInput,
                 "train: scorer: the reply's tokens do not follow the prompt's in the template");

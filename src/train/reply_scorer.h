@@ -37,8 +37,9 @@ class ReplyScorer {
  private:
   struct State;
   explicit ReplyScorer(std::unique_ptr<State> state);
-  /// log P(text's tokens after the rendered prompt's | the rendered prompt).
-  Result<double> ScoreAfterPrompt(const Conversation& prompt, const std::string& text);
+  /// log P(text's tokens after head's | head), where head is the rendered prompt and text starts
+  /// with it.
+  Result<double> ScoreAfterHead(const std::string& head, const std::string& text);
   /// One decode of `tokens` from an empty cache; the sum of log P(tokens[i]) for i >= from >= 1.
   Result<double> SumLogProbabilities(const std::vector<llama_token>& tokens, size_t from);
   std::unique_ptr<State> state_;

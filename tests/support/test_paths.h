@@ -15,8 +15,8 @@ std::filesystem::path SourceDir();
 std::filesystem::path SharedDir();
 /// The CMake build directory (where the afbench binary and test tools are).
 std::filesystem::path BinaryDir();
-/// A fresh, empty directory unique to the current test, under /tmp/afbench-test-<pid>/; that folder is
-/// removed when the test process exits with every test passed, and kept after a failure.
+/// A fresh, empty directory unique to the current test, under /tmp/afbench-test-<pid>/; that folder
+/// is removed when the test process exits with every test passed, and kept after a failure.
 std::filesystem::path MakeTempDir();
 /// Reads a whole file; fails the current test if it cannot.
 std::string ReadFile(const std::filesystem::path& path);
