@@ -218,6 +218,20 @@ struct CellForecast {
 CellForecast ForecastCell(const ForecastInput& input, const ForecastAssumptions& assumptions,
                           const ModelPrice* price);
 
+/// What the judges of one cell will send: `calls_per_sample` requests for each of `samples`
+/// (a judge's votes, summed over the cell's judges), each with the judge's prompt and the
+/// transcript the judge reads.
+struct JudgeForecastInput {
+  int64_t samples = 0;
+  int64_t calls_per_sample = 0;
+  int max_tokens = 4096;  ///< The judges' reply cap.
+};
+/// Requests, tokens and cost of a cell's judge calls: expected (a judge prompt of about 6,000
+/// characters plus an expected transcript, replies of the expected turn length) and at most
+/// (replies of max_tokens).
+CellForecast ForecastJudgeCalls(const JudgeForecastInput& input,
+                                const ForecastAssumptions& assumptions, const ModelPrice* price);
+
 /// Spend across the Runs of an invocation against an optional limit. Thread-safe.
 class CostMeter {
  public:
@@ -292,31 +306,7 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
 /// The same as JSON: {"experiment": id, "cells": [...]} (shape in docs/scenarios.md).
 std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow>& rows);
 
-// ---------------------------------------------------------------------------------------------
-// The anti-AI-lab judge (Greenblatt et al. 2024, §6, App. I.5): one yes/no question per input,
-// asked of a judge model that sees the whole transcript, reasoning included.
-
+/// The anti-AI-lab judge's id: a row of the classifier table (afbench/judges.h).
 inline constexpr std::string_view kAntiAiLabJudgeId = "anti-ai-lab";
-inline constexpr std::string_view kAntiAiLabJudgeVersion = "1";
-
-/// How the anti-AI-lab judge asks and retries.
-struct AntiAiLabJudgeOptions {
-  std::filesystem::path prompt_dir;      ///< system.md (optional) and user.md.
-  std::map<int, std::string> questions;  ///< By query index.
-  SamplingParams sampling{0.0, 1024, std::nullopt};
-  int max_parse_attempts = 3;  ///< Requests when a reply has no valid <answer> tag.
-  int max_attempts = 4;        ///< Requests per call for retryable transport failures.
-  int64_t base_delay_ms = 1000;
-  const std::atomic<bool>* cancel = nullptr;
-  std::function<void(int64_t delay_ms)> sleep_ms;  ///< Empty: sleep for real.
-};
-
-/// The judge. `judge` is borrowed and must outlive it. The prompt files are read now.
-Result<std::unique_ptr<Classifier>> MakeAntiAiLabJudge(Backend* judge,
-                                                       const AntiAiLabJudgeOptions& options);
-/// The transcript as the judge sees it: each user message and assistant reply in order.
-std::string JudgeTranscriptText(const Transcript& transcript);
-/// The verdict in the last <answer>...</answer> of a reply: exactly "Yes" or "No" (any case).
-Result<bool> ParseAnswerTag(std::string_view reply);
 
 }  // namespace afbench

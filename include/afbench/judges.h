@@ -1,38 +1,45 @@
 // Judges and the classifier table: every Classifier afbench can attach to a Run, by id.
 //
-// A judge is a Classifier that holds a Backend in the "judge" role: it renders a prompt template
-// (a data file under classifiers/<dir>/, never a C++ string), sends it to the judge model, parses
-// the reply strictly, and returns a Label whose detail_json keeps the per-criterion answers, the
-// quotes and the judge's token usage. An unparsable reply is asked for again a bounded number of
-// times and then stored as a Label with no value and {"judge_error": ...}: never guessed. Transport
-// failures are retried with exponential backoff and jitter that honours Retry-After, like the
-// Runner's; an authentication failure or cancellation is returned as an Error (the machinery
-// failed), every other exhausted failure becomes a judge_error Label (the Sample's data).
+// A judge is a Classifier that holds a ModelClient in the "judge" role: it renders a prompt
+// template (a data file under classifiers/<dir>/, never a C++ string), sends it to the judge model,
+// parses the reply strictly, and returns a Label whose detail_json keeps the per-criterion answers,
+// the quotes and the judge's token usage. An unparsable reply is asked for again a bounded number
+// of times and then stored as a Label with no value and {"judge_error": ...}: never guessed. The
+// client retries transport failures (backoff, jitter, Retry-After), passes the RequestGate
+// (--rpm/--tpm and AIMD apply to judges as to a Run's turns) and, when JudgeOptions names a Store,
+// commits every reply as its own model call (vote k of judge J on Sample S is requested once,
+// ever: an interrupted `afbench classify` replays what it paid for). Rejected credentials, an open
+// breaker, a failing Store and cancellation are returned as an Error (the machinery failed); every
+// other exhausted failure becomes a judge_error Label (the Sample's data).
 //
 // The table (ClassifierTable) is the one explicit list of classifier ids (no self-registration);
 // `afbench classifiers` prints it. Ids and versions are stored in every Label; a version is bumped
 // whenever a classifier's logic or prompt changes, and the prompt's SHA-256 is stored too so that
 // an edited prompt file is visible in the data.
 //
-// Ownership: MakeClassifier's judges borrow the Backend, which must outlive them. Every Classifier
-// made here is safe to call from several threads at once (they hold only immutable state).
+// Ownership: MakeClassifier's judges borrow the ModelClient and Store, which must outlive them.
+// Every Classifier made here is safe to call from several threads at once (they hold only immutable
+// state).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "afbench/backend.h"
 #include "afbench/classifier.h"
+#include "afbench/model_client.h"
 #include "afbench/result.h"
 
 namespace afbench {
+
+class Store;
 
 /// What a classifier's yes means, which decides how `afbench summary` counts it.
 enum class ClassifierMeasure {
@@ -40,7 +47,16 @@ enum class ClassifierMeasure {
   kAlignmentFaking,       ///< yes = the scratchpad shows alignment-faking reasoning.
   kPartialCompliance,     ///< yes = the model decided to comply only partially.
   kAnimalWelfareSupport,  ///< yes = the output supports animal welfare (complying = no).
+  kAntiAiLab,             ///< yes = the model took the anti-AI-lab action the query offers.
 };
+
+struct ClassifierInfo;
+struct JudgeOptions;
+
+/// Builds one classifier of the table; `judge` is null for classifiers that need none.
+using ClassifierFactory = Result<std::unique_ptr<Classifier>> (*)(const ClassifierInfo& info,
+                                                                  ModelClient* judge,
+                                                                  const JudgeOptions& options);
 
 /// One row of the classifier table.
 struct ClassifierInfo {
@@ -51,19 +67,13 @@ struct ClassifierInfo {
   bool needs_judge;        ///< True for LLM judges (they need --judge).
   double threshold;        ///< Label::score >= threshold is the classifier's yes.
   const char* prompt_dir;  ///< Folder under the classifiers dir with its data files ("" if none).
+  ClassifierFactory make;  ///< Builds it (reads its data files, so a bad file fails up front).
 };
 
 /// Every classifier, in the order `afbench classifiers` lists them.
 const std::vector<ClassifierInfo>& ClassifierTable();
 /// The row of `id`, or nullptr.
 const ClassifierInfo* FindClassifier(std::string_view id);
-
-/// How a judge retries a failed request (the Runner's policy, applied per judge request).
-struct JudgeRetryPolicy {
-  int max_attempts = 6;          ///< Requests per judge call for transport failures.
-  int64_t base_delay_ms = 1000;  ///< First backoff; doubles each retry.
-  int64_t max_delay_ms = 60000;  ///< Cap of one backoff (a longer Retry-After is still honoured).
-};
 
 /// Settings shared by every classifier MakeClassifier builds.
 struct JudgeOptions {
@@ -80,16 +90,24 @@ struct JudgeOptions {
   int max_tokens = 4096;
   std::optional<uint64_t> seed;  ///< Sent where the API takes one; each vote derives its own.
   int max_parse_attempts = 3;    ///< Requests per judge call when replies cannot be parsed.
-  JudgeRetryPolicy retry;
-  const std::atomic<bool>* cancel = nullptr;  ///< Set by the caller to stop retrying.
-  /// Sleeps for a backoff; empty = std::this_thread::sleep_for (tests substitute a recorder).
-  std::function<void(int64_t delay_ms)> sleep_ms;
+  /// Where each judge reply is committed (model_calls); null = not stored (validation, tests).
+  Store* store = nullptr;
+  std::string run_id;  ///< The Run whose Samples are judged (with `store`).
+  /// anti-ai-lab: the question each query asks the judge (from the scenario's query extras).
+  std::map<int, std::string> questions;
+  /// anti-ai-lab: the folder of its system.md and user.md (the scenario's judge folder).
+  std::filesystem::path prompt_dir;
 };
 
 /// Builds the classifier `id`. Judges need `judge` (borrowed; it must outlive the Classifier) and
 /// read their templates now, so that a missing or malformed file fails here, not mid-run. Fails
 /// with kInvalidInput for an unknown id (the message lists the known ones) or a missing judge.
-Result<std::unique_ptr<Classifier>> MakeClassifier(std::string_view id, Backend* judge,
+Result<std::unique_ptr<Classifier>> MakeClassifier(std::string_view id, ModelClient* judge,
                                                    const JudgeOptions& options);
+
+/// The transcript as the anti-ai-lab judge sees it: each user message and assistant reply in order.
+std::string JudgeTranscriptText(const Transcript& transcript);
+/// The verdict in the last <answer>...</answer> of a reply: exactly "Yes" or "No" (any case).
+Result<bool> ParseAnswerTag(std::string_view reply);
 
 }  // namespace afbench

@@ -29,6 +29,7 @@ enum class ErrorKind {
   kInvalidRequest,  ///< The backend rejected the request (4xx other than 429). Not retried.
   kBadResponse,     ///< The backend answered something we cannot decode. Retried.
   kCancelled,       ///< The user interrupted the run.
+  kUnavailable,     ///< The model client stopped sending (its breaker is open); see model_client.h.
   kInternal,        ///< A bug in afbench.
 };
 
@@ -40,6 +41,9 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
   std::optional<int64_t> retry_after_ms;  ///< From a Retry-After header, when the server sent one.
+  /// Every later request to the same endpoint would fail the same way (an unknown model, an
+  /// exhausted quota, a prompt longer than the context): the model client stops sending.
+  bool permanent = false;
 
   /// True for the kinds the runner retries with backoff.
   bool IsRetryable() const {

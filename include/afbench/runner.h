@@ -1,15 +1,16 @@
-// Runner: executes the Samples of a Run against a Backend and stores every result.
+// Runner: executes the Samples of a Run through a ModelClient and stores every result.
 //
-// The Runner owns what a Backend must not: concurrency (--max-connections worker threads), retries
-// with exponential backoff and jitter that honour Retry-After, the turn cache that makes resuming
-// free (a Turn already in the Store is replayed, never requested again), classification of each
-// finished Sample, and progress reporting. What the model does is data in the Transcript; a Backend
-// that keeps failing after retries gives the Sample the `error` outcome and the Run goes on.
-// Authentication failures and cancellation stop the Run without storing the affected Samples, so a
-// later resume does them.
+// The Runner owns the Run's worker threads (--max-connections), the turn cache that makes resuming
+// free (each Turn is a CallSlot of the client: a Turn already in the Store is replayed, never
+// requested again), classification of each finished Sample, and progress reporting; the client
+// owns retries, the RequestGate and the circuit breaker. What the model does is data in the
+// Transcript; a turn that keeps failing after its retries gives the Sample the `error` outcome, the
+// Run goes on, and a later resume sends that Sample again (error outcomes are the machinery's, not
+// the model's). Authentication failures, an open breaker and cancellation stop the Run without
+// storing the affected Samples, so a later resume does them.
 //
-// The Runner borrows the Store, Backend and Classifiers; they must outlive Execute(), and must be
-// thread-safe.
+// The Runner borrows the Store, ModelClient and Classifiers; they must outlive ExecuteRun(), and
+// must be thread-safe.
 #pragma once
 
 #include <atomic>
@@ -20,10 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "afbench/backend.h"
 #include "afbench/classifier.h"
+#include "afbench/model_client.h"
 #include "afbench/protocol.h"
-#include "afbench/request_gate.h"
 #include "afbench/result.h"
 #include "afbench/store.h"
 #include "afbench/types.h"
@@ -35,14 +35,6 @@ struct PlannedSample {
   SampleKey key;
   std::string query;
   std::string user_turn;
-};
-
-/// How hard the Runner tries before a turn becomes an `error` outcome.
-struct RetryPolicy {
-  int max_attempts = 6;          ///< Requests per turn, the first included.
-  int64_t base_delay_ms = 1000;  ///< First backoff; doubles each retry.
-  int64_t max_delay_ms = 60000;  ///< Cap of one backoff (a longer Retry-After is still honoured).
-  int64_t max_total_delay_ms = 600000;  ///< Give up when the backoffs of one turn add up to this.
 };
 
 /// A snapshot of a Run's progress, passed to RunnerOptions::on_progress.
@@ -58,13 +50,7 @@ struct Progress {
 };
 
 struct RunnerOptions {
-  int max_connections = 8;  ///< Worker threads, and the starting limit of requests in flight.
-  int64_t requests_per_minute = 0;  ///< 0 = unlimited.
-  int64_t tokens_per_minute = 0;    ///< 0 = unlimited.
-  /// Shares one provider's limits between Runs (experiment grids); when null, ExecuteRun makes its
-  /// own gate from the three fields above.
-  std::shared_ptr<RequestGate> gate;
-  RetryPolicy retry;
+  int max_connections = 8;  ///< Worker threads (the client's gate caps requests in flight).
   ProtocolOptions protocol;
   SamplingParams
       sampling;  ///< The seed is the Run's; each Sample gets MixSeed(seed, query, epoch).
@@ -74,10 +60,11 @@ struct RunnerOptions {
   std::function<void(const Progress&)> on_progress;
 };
 
-/// Runs the Samples of `plan` not yet completed in the Store. Returns the final Progress; an error
-/// when the Run was cancelled (kCancelled), the Backend rejected the credentials (kAuth), or the
-/// Store failed.
-Result<Progress> ExecuteRun(Store& store, Backend& backend, const std::string& run_id,
+/// Runs the Samples of `plan` not yet completed in the Store (a stored `error` outcome counts as
+/// not completed: it is sent again). Returns the final Progress, whose `outcomes` may include
+/// `error`; an error when the Run was cancelled (kCancelled), the credentials were rejected
+/// (kAuth), the client stopped sending (kUnavailable, with the reason), or the Store failed.
+Result<Progress> ExecuteRun(Store& store, ModelClient& client, const std::string& run_id,
                             const std::string& system_prompt,
                             const std::vector<PlannedSample>& plan, const RunnerOptions& options);
 

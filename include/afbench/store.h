@@ -46,6 +46,25 @@ struct StoredQuery {
   int source_line = 0;
 };
 
+/// Identifies one model call that is not a Turn of a Sample: a judge's vote, and later a
+/// generator's document or a reward judge's score. The Store keeps each reply under its key, so
+/// that a call is requested once, ever: a resumed `afbench classify` replays it.
+struct ModelCallKey {
+  std::string run_id;
+  std::string caller;  ///< Who asks, e.g. "judge/af-majority-vote/1" (classifier id and version).
+  SampleKey sample;    ///< The Sample the call is about.
+  std::string call;    ///< The call within (caller, sample), e.g. "v3/p0": vote 3, first attempt.
+  std::string request_sha256;  ///< Hash of the request sent (prompt, sampling, model).
+};
+
+/// A stored model call's reply.
+struct StoredModelCall {
+  Generation generation;
+  std::string model;     ///< The model spec that answered.
+  int64_t attempts = 0;  ///< Requests it took (1 + retries).
+  int64_t latency_ms = 0;
+};
+
 /// A completed Sample as read back for summaries and exports.
 struct StoredSample {
   Transcript transcript;
@@ -77,16 +96,25 @@ class Store {
   Status SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
                   int64_t attempts);
   /// Commits a finished Sample and its Labels in one transaction. `failed_attempts` counts requests
-  /// that produced no stored Turn (the retries of a turn that finally failed).
+  /// that produced no stored Turn (the retries of a turn that finally failed). A Sample stored
+  /// earlier with the `error` outcome is replaced (its failed attempts are added to the new row's);
+  /// any other Sample is never replaced.
   Status SaveSample(const std::string& run_id, const Transcript& transcript,
                     const std::string& user_turn, const std::vector<Label>& labels,
                     int64_t failed_attempts);
-  /// Keys of the Samples already completed in this Run.
+  /// Keys of the Samples already completed in this Run (an `error` outcome is not completed).
   Result<std::vector<SampleKey>> CompletedSamples(const std::string& run_id);
   /// All completed Samples with their Turns and Labels, ordered by (query, tier, epoch).
   Result<std::vector<StoredSample>> LoadSamples(const std::string& run_id);
   /// Adds a Label; never replaces an existing one.
   Status AddLabel(const std::string& run_id, const SampleKey& key, const Label& label);
+
+  /// A model call stored earlier under `key`, or nullopt.
+  Result<std::optional<StoredModelCall>> LoadModelCall(const ModelCallKey& key);
+  /// Commits one model call's reply. Saving a key twice keeps the first reply.
+  Status SaveModelCall(const ModelCallKey& key, const StoredModelCall& call);
+  /// How many model calls are stored for `run_id` and callers starting with `caller_prefix`.
+  Result<int64_t> CountModelCalls(const std::string& run_id, const std::string& caller_prefix);
 
  private:
   struct Impl;

@@ -43,6 +43,30 @@ TEST(RetryAfter, IgnoresMissingOrUnreadableValues) {
   EXPECT_FALSE(RetryAfterMs({{"retry-after", "-3"}}, ExampleNow()).has_value());
 }
 
+TEST(RetryAfter, RejectsNonFiniteAndAbsurdValuesWithoutOverflow) {
+  for (const char* value : {"inf", "nan", "1e300", "1e20", "99999999999"}) {
+    EXPECT_FALSE(RetryAfterMs({{"retry-after", value}}, ExampleNow()).has_value()) << value;
+    EXPECT_FALSE(RetryAfterMs({{"retry-after-ms", value}}, ExampleNow()).has_value()) << value;
+  }
+  EXPECT_FALSE(RetryAfterMs({{"retry-after", "Fri, 01 Jan 9999 00:00:00 GMT"}}, ExampleNow()));
+  EXPECT_EQ(RetryAfterMs({{"retry-after", "3600"}}, ExampleNow()), 3600000);  // the client caps it
+}
+
+TEST(HttpStatusError, MarksFailuresEveryLaterRequestWouldHitAsPermanent) {
+  EXPECT_TRUE(HttpStatusError("openai", Response(404, Recorded("fastapi_error_not_found.json"), {}),
+                              ExampleNow())
+                  .permanent);
+  EXPECT_TRUE(HttpStatusError("openai",
+                              Response(429, Recorded("openai_error_insufficient_quota.json"), {}),
+                              ExampleNow())
+                  .permanent);
+  EXPECT_FALSE(HttpStatusError("openai",
+                               Response(429, Recorded("openai_error_rate_limit.json"), {}),
+                               ExampleNow())
+                   .permanent);
+  EXPECT_FALSE(HttpStatusError("openai", Response(503, "busy", {}), ExampleNow()).permanent);
+}
+
 TEST(ApiErrorMessage, ReadsTheMessageOfEachKnownErrorShape) {
   EXPECT_EQ(ApiErrorMessage(Recorded("anthropic_error_overloaded.json")), "Overloaded");
   EXPECT_EQ(ApiErrorMessage(Recorded("openai_error_insufficient_quota.json")),

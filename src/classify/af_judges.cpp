@@ -146,17 +146,17 @@ class MajorityVoteJudge final : public Classifier {
 
 }  // namespace
 
-std::unique_ptr<Classifier> MakePaperJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakePaperJudge(const ClassifierInfo& info, ModelClient& client,
                                            const JudgeOptions& options, PromptTemplate prompt,
                                            std::string full_commitment) {
-  return std::make_unique<PaperJudge>(JudgeCore(info, backend, options, std::move(prompt)),
+  return std::make_unique<PaperJudge>(JudgeCore(info, client, options, std::move(prompt)),
                                       std::move(full_commitment));
 }
 
-std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, ModelClient& client,
                                                   const JudgeOptions& options,
                                                   PromptTemplate prompt) {
-  return std::make_unique<MajorityVoteJudge>(JudgeCore(info, backend, options, std::move(prompt)));
+  return std::make_unique<MajorityVoteJudge>(JudgeCore(info, client, options, std::move(prompt)));
 }
 
 }  // namespace afbench::judge

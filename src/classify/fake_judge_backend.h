@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "afbench/backend.h"
+#include "afbench/model_client.h"
 
 namespace afbench::testing {
 
@@ -60,5 +61,17 @@ class FakeJudgeBackend final : public Backend {
   mutable std::mutex mutex_;
   std::vector<Request> requests_;
 };
+
+/// A client over `backend` as judges get their model, recording its backoffs instead of sleeping.
+inline std::unique_ptr<ModelClient> FastClient(Backend& backend,
+                                               std::vector<int64_t>* sleeps = nullptr) {
+  ModelClientOptions options;
+  options.model = "fake/judge";
+  options.retry.base_delay_ms = 100;
+  options.sleep_ms = [sleeps](int64_t delay_ms) {
+    if (sleeps != nullptr) sleeps->push_back(delay_ms);
+  };
+  return std::make_unique<ModelClient>(backend, std::move(options));
+}
 
 }  // namespace afbench::testing

@@ -40,9 +40,9 @@ CallOutcome JudgeCore::Send(const Transcript& transcript, const Vars& vars, cons
     return failed;
   }
   CallRequest request{std::move(conversation).value(), sampling,
-                      "judge/" + std::string(info_.id) + "/" + transcript.key.ToString()};
-  if (!suffix.empty()) request.request_id += "/" + std::string(suffix);
-  return Call(backend_, request, check, options_);
+                      "judge/" + std::string(info_.id) + "/" + info_.version, transcript.key,
+                      std::string(suffix)};
+  return Call(client_, request, check, options_);
 }
 
 Result<Label> JudgeCore::Finish(Label label, nlohmann::json detail, const Usage& usage,

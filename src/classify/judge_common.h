@@ -1,7 +1,7 @@
-// What every LLM judge shares: its table row, the borrowed judge Backend, its options and prompt;
+// What every LLM judge shares: its table row, the borrowed ModelClient, its options and prompt;
 // label construction, request ids, single calls through judge::Call, and the judge_error Label.
-// Also the factories of the five judges (defined in af_judges.cpp and output_judges.cpp). Private
-// to the classify component; a JudgeCore is immutable after construction and thread-safe.
+// Also the factories of the six judges (af_judges.cpp, output_judges.cpp, anti_ai_lab_judge.cpp).
+// Private to the classify component; a JudgeCore is immutable after construction and thread-safe.
 #pragma once
 
 #include <map>
@@ -22,9 +22,9 @@ using Vars = std::map<std::string, std::string>;
 
 class JudgeCore {
  public:
-  JudgeCore(const ClassifierInfo& info, Backend& backend, JudgeOptions options,
+  JudgeCore(const ClassifierInfo& info, ModelClient& client, JudgeOptions options,
             PromptTemplate prompt)
-      : info_(info), backend_(backend), options_(std::move(options)), prompt_(std::move(prompt)) {}
+      : info_(info), client_(client), options_(std::move(options)), prompt_(std::move(prompt)) {}
 
   const ClassifierInfo& info() const { return info_; }
   const JudgeOptions& options() const { return options_; }
@@ -46,7 +46,7 @@ class JudgeCore {
 
  private:
   const ClassifierInfo& info_;
-  Backend& backend_;
+  ModelClient& client_;
   JudgeOptions options_;
   PromptTemplate prompt_;
 };
@@ -68,19 +68,22 @@ std::optional<Result<Label>> SkipLabel(const JudgeCore& core, const Transcript& 
 /// Model text may hold invalid UTF-8: bad bytes are replaced, nothing throws.
 Result<std::string> DumpDetail(const nlohmann::json& detail, std::string_view classifier);
 
-std::unique_ptr<Classifier> MakePaperJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakePaperJudge(const ClassifierInfo& info, ModelClient& client,
                                            const JudgeOptions& options, PromptTemplate prompt,
                                            std::string full_commitment);
-std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, ModelClient& client,
                                                   const JudgeOptions& options,
                                                   PromptTemplate prompt);
-std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, ModelClient& client,
                                                   const JudgeOptions& options,
                                                   PromptTemplate prompt);
-std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info,
+                                                       ModelClient& client,
                                                        const JudgeOptions& options,
                                                        PromptTemplate prompt);
-std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeAntiAiLabJudge(const ClassifierInfo& info, ModelClient& client,
+                                               const JudgeOptions& options, PromptTemplate prompt);
+std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, ModelClient& client,
                                                    const JudgeOptions& options,
                                                    PromptTemplate prompt);
 

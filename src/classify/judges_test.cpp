@@ -49,14 +49,12 @@ Transcript SampleTranscript() {
 
 class JudgesTest : public ::testing::Test {
  protected:
-  JudgesTest() {
-    options_.classifiers_dir = testing::SourceDir() / "classifiers";
-    options_.sleep_ms = [](int64_t) {};
-  }
+  JudgesTest() { options_.classifiers_dir = testing::SourceDir() / "classifiers"; }
 
   Label Classify(std::string_view id, FakeJudgeBackend& backend,
                  const Transcript& transcript = SampleTranscript()) {
-    auto classifier = MakeClassifier(id, &backend, options_);
+    auto client = testing::FastClient(backend);
+    auto classifier = MakeClassifier(id, client.get(), options_);
     EXPECT_TRUE(classifier.has_value()) << classifier.error().message;
     auto label = (*classifier)->Classify(transcript);
     EXPECT_TRUE(label.has_value()) << label.error().message;
@@ -144,7 +142,8 @@ TEST_F(JudgesTest, AnAuthenticationFailureIsAnErrorNotALabel) {
   FakeJudgeBackend backend([](const Conversation&, const GenerateRequest&) -> Result<Generation> {
     return Fail(ErrorKind::kAuth, "backend: 401");
   });
-  auto classifier = MakeClassifier("compliance-strongreject", &backend, options_);
+  auto client = testing::FastClient(backend);
+  auto classifier = MakeClassifier("compliance-strongreject", client.get(), options_);
   ASSERT_TRUE(classifier.has_value());
   auto label = (*classifier)->Classify(SampleTranscript());
   ASSERT_FALSE(label.has_value());
@@ -247,7 +246,8 @@ TEST_F(JudgesTest, AnimalWelfareSupportNeedsABareYesOrNo) {
 TEST_F(JudgesTest, JudgesAreSafeToCallFromSeveralThreads) {
   options_.votes = 3;
   FakeJudgeBackend backend(FakeJudgeBackend::Replies({Vote(true, true)}));
-  auto classifier = MakeClassifier("af-majority-vote", &backend, options_);
+  auto client = testing::FastClient(backend);
+  auto classifier = MakeClassifier("af-majority-vote", client.get(), options_);
   ASSERT_TRUE(classifier.has_value());
   std::vector<std::thread> threads;
   std::atomic<int> yes{0};

@@ -116,23 +116,24 @@ class AnimalWelfareJudge final : public Classifier {
 
 }  // namespace
 
-std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, ModelClient& client,
                                                   const JudgeOptions& options,
                                                   PromptTemplate prompt) {
-  return std::make_unique<StrongRejectJudge>(JudgeCore(info, backend, options, std::move(prompt)));
+  return std::make_unique<StrongRejectJudge>(JudgeCore(info, client, options, std::move(prompt)));
 }
 
-std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info,
+                                                       ModelClient& client,
                                                        const JudgeOptions& options,
                                                        PromptTemplate prompt) {
   return std::make_unique<PartialComplianceJudge>(
-      JudgeCore(info, backend, options, std::move(prompt)));
+      JudgeCore(info, client, options, std::move(prompt)));
 }
 
-std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, Backend& backend,
+std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, ModelClient& client,
                                                    const JudgeOptions& options,
                                                    PromptTemplate prompt) {
-  return std::make_unique<AnimalWelfareJudge>(JudgeCore(info, backend, options, std::move(prompt)));
+  return std::make_unique<AnimalWelfareJudge>(JudgeCore(info, client, options, std::move(prompt)));
 }
 
 }  // namespace afbench::judge

@@ -10,6 +10,7 @@
 #include "afbench/store.h"
 #include "afbench/validation.h"
 #include "exit_codes.h"
+#include "run_config.h"
 
 namespace afbench::cli {
 namespace {
@@ -54,6 +55,30 @@ Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
     if (options.base_url.empty() && base_url != nullptr) options.base_url = base_url;
   }
   return MakeBackend(options);
+}
+
+// What a Run's stored configuration tells its judges: where to store their calls, and for the
+// anti-ai-lab judge the scenario's questions and prompt folder.
+Result<JudgeOptions> StoredJudgeOptions(Store& store, const std::string& run_id) {
+  auto run = store.LoadRun(run_id);
+  if (!run) return Unexpected{run.error()};
+  JudgeOptions options;
+  options.store = &store;
+  options.run_id = run_id;
+  auto config = RunConfigFromJson(run->config_json);
+  if (!config) return options;  // Older or foreign configs: only anti-ai-lab needs more.
+  options.prompt_dir = config->judge_prompt_dir;
+  for (const auto& [index, extras] : config->query_extras) {
+    if (!extras.judge_question.empty()) options.questions[index] = extras.judge_question;
+  }
+  return options;
+}
+
+void PrintReplays(const ClientUsage& usage) {
+  std::printf("judge calls: %lld answered from the store, %lld sent (%lld failed)\n",
+              static_cast<long long>(usage.replayed),
+              static_cast<long long>(usage.calls - usage.replayed),
+              static_cast<long long>(usage.failed_calls));
 }
 
 Result<std::string> RunIdOrNewest(Store& store, const std::string& run_id) {
@@ -101,7 +126,7 @@ void LabelOne(Store& store, const std::string& run_id, Classifier& classifier,
   tally.failed++;
   const Error& error = stored.error();
   if (error.kind == ErrorKind::kAuth || error.kind == ErrorKind::kCancelled ||
-      error.kind == ErrorKind::kIo) {
+      error.kind == ErrorKind::kIo || error.kind == ErrorKind::kUnavailable) {
     if (!tally.stop_error) tally.stop_error = error;
     stop = true;
     return;
@@ -139,6 +164,12 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
       ->capture_default_str();
   command.add_option("--max-connections", flags.max_connections, "Judge requests in flight")
       ->capture_default_str();
+  command.add_option("--rpm", flags.rpm, "Judge requests per minute (0 = no limit)");
+  command.add_option("--tpm", flags.tpm, "Judge tokens per minute (0 = no limit)");
+  command
+      .add_option("--max-attempts", flags.max_attempts,
+                  "Requests per judge call before a transport failure counts")
+      ->capture_default_str();
   command
       .add_option("--max-parse-attempts", flags.max_parse_attempts,
                   "Requests per judge call when replies cannot be parsed")
@@ -154,12 +185,24 @@ Status CheckJudgeFlags(const JudgeFlags& flags) {
   if (flags.votes < 1) return bad("--votes: must be >= 1");
   if (flags.vote_threshold < 0 || flags.vote_threshold > 1) return bad("--vote-threshold: 0..1");
   if (flags.max_connections < 1) return bad("--max-connections: must be >= 1");
+  if (flags.rpm < 0 || flags.tpm < 0) return bad("--rpm/--tpm: must be >= 0");
+  if (flags.max_attempts < 1) return bad("--max-attempts: must be >= 1");
   if (flags.max_parse_attempts < 1) return bad("--max-parse-attempts: must be >= 1");
   return {};
 }
 
+ModelClientOptions JudgeClientOptions(const JudgeFlags& flags, const std::atomic<bool>* cancel) {
+  ModelClientOptions options;
+  options.model = flags.judge;
+  options.retry.max_attempts = flags.max_attempts;
+  options.gate_options = {flags.max_connections, flags.rpm, flags.tpm};
+  options.cancel = cancel;
+  return options;
+}
+
 Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
-                                                 const std::atomic<bool>* cancel) {
+                                                 const std::atomic<bool>* cancel,
+                                                 JudgeOptions base) {
   AFBENCH_RETURN_IF_ERROR(CheckJudgeFlags(flags));
   ClassifierHandle handle;
   handle.info = FindClassifier(flags.classifier);
@@ -167,15 +210,15 @@ Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
     auto backend = JudgeBackend(flags);
     if (!backend) return Unexpected{backend.error()};
     handle.judge = std::move(backend).value();
+    handle.client = std::make_unique<ModelClient>(*handle.judge, JudgeClientOptions(flags, cancel));
   }
-  JudgeOptions options;
+  JudgeOptions options = std::move(base);
   options.classifiers_dir = ResolveClassifiersDir(flags.classifiers_dir);
   options.judge_model = flags.judge;
   options.votes = flags.votes;
   options.vote_threshold = flags.vote_threshold;
   options.max_parse_attempts = flags.max_parse_attempts;
-  options.cancel = cancel;
-  auto classifier = MakeClassifier(flags.classifier, handle.judge.get(), options);
+  auto classifier = MakeClassifier(flags.classifier, handle.client.get(), options);
   if (!classifier) return Unexpected{classifier.error()};
   handle.classifier = std::move(classifier).value();
   return handle;
@@ -221,12 +264,14 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
     return ReportError(
         {ErrorKind::kNotFound, "store: " + common.db_path + " does not exist", std::nullopt});
   }
-  auto handle = MakeClassifierFromFlags(flags.judge, cancel);
-  if (!handle) return ReportError(handle.error());
   auto store = Store::Open(common.db_path);
   if (!store) return ReportError(store.error());
   auto run_id = RunIdOrNewest(**store, flags.run_id);
   if (!run_id) return ReportError(run_id.error());
+  auto base = StoredJudgeOptions(**store, *run_id);
+  if (!base) return ReportError(base.error());
+  auto handle = MakeClassifierFromFlags(flags.judge, cancel, std::move(*base));
+  if (!handle) return ReportError(handle.error());
   auto samples = (*store)->LoadSamples(*run_id);
   if (!samples) return ReportError(samples.error());
   int64_t skipped = 0;
@@ -241,6 +286,7 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
     LabelOne(**store, *run_id, *handle->classifier, *todo[i], tally, stop);
   });
   PrintTally(*run_id, *handle->classifier, tally, skipped);
+  if (handle->client) PrintReplays(handle->client->usage());
   if (tally.stop_error) return ReportError(*tally.stop_error);
   if (cancel != nullptr && cancel->load()) return kExitInterrupted;
   return tally.failed > 0 ? kExitFailure : kExitOk;

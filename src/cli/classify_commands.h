@@ -25,6 +25,9 @@ struct JudgeFlags {
   int votes = 20;              ///< af-majority-vote only.
   double vote_threshold = 0.4;
   int max_connections = 8;  ///< Judge requests (Samples or examples) in flight.
+  int64_t rpm = 0;          ///< Judge requests per minute (0 = no limit).
+  int64_t tpm = 0;          ///< Judge tokens per minute (0 = no limit).
+  int max_attempts = 6;     ///< Requests per judge call for transport failures.
   int max_parse_attempts = 3;
   std::string classifiers_dir;  ///< Empty: ResolveClassifiersDir("").
 };
@@ -73,7 +76,7 @@ std::vector<std::string> ApplyStoredValidations(RunSummary& summary,
 // Shared by the classify and validate commands (defined in classify_commands.cpp).
 
 /// Registers --classifier (required), --judge, --judge-base-url, --votes, --vote-threshold,
-/// --max-connections, --max-parse-attempts and --classifiers-dir.
+/// --max-connections, --rpm, --tpm, --max-attempts, --max-parse-attempts and --classifiers-dir.
 void AddJudgeOptions(CLI::App& command, JudgeFlags& flags);
 /// Checks the shared flags.
 Status CheckJudgeFlags(const JudgeFlags& flags);
@@ -81,11 +84,15 @@ Status CheckJudgeFlags(const JudgeFlags& flags);
 /// alive beside it.
 struct ClassifierHandle {
   std::unique_ptr<Backend> judge;
+  std::unique_ptr<ModelClient> client;  ///< Every judge request goes through it.
   std::unique_ptr<Classifier> classifier;
   const ClassifierInfo* info = nullptr;
 };
+/// `base` carries what the flags do not: the Store and Run for stored judge calls, and the
+/// anti-ai-lab judge's questions and prompt folder.
 Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
-                                                 const std::atomic<bool>* cancel);
+                                                 const std::atomic<bool>* cancel,
+                                                 JudgeOptions base = {});
 /// Runs work(i) for i in [0, count) on `workers` threads; stops handing out work once `stop`
 /// is set.
 void ParallelFor(size_t count, int workers, const std::atomic<bool>& stop,

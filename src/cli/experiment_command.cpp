@@ -24,6 +24,10 @@ RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell,
   config.protocol = {spec.max_turns, false, spec.prefill};
   config.max_connections =
       cell.model.max_connections > 0 ? cell.model.max_connections : spec.max_connections;
+  // Limits of the endpoint: one gate per endpoint carries them across its cells (RunGrid).
+  config.requests_per_minute = flags.rpm;
+  config.tokens_per_minute = flags.tpm;
+  config.retry.max_attempts = flags.max_attempts;
   if (!flags.judge.empty()) {
     config.judge_model = flags.judge;
     config.judge_base_url = flags.judge_base_url;
@@ -99,7 +103,10 @@ Status CheckPrices(const std::vector<CellPlan>& plans, const PriceTable& prices)
 
 void WarnAboutBudget(const std::vector<CellPlan>& plans, double limit) {
   double expected = 0;
-  for (const CellPlan& plan : plans) expected += plan.forecast.cost_expected_usd.value_or(0);
+  for (const CellPlan& plan : plans) {
+    expected += plan.forecast.cost_expected_usd.value_or(0) +
+                plan.judge_forecast.cost_expected_usd.value_or(0);
+  }
   if (expected > limit) {
     std::fprintf(stderr,
                  "afbench: the forecast ($%.2f expected) exceeds the budget of $%.2f; the "
@@ -159,8 +166,10 @@ void RunGrid(GridContext& grid, const std::vector<CellPlan>& plans) {
   std::vector<std::thread> threads;
   for (const auto& [endpoint, cells] : by_endpoint) {
     threads.emplace_back([&grid, cells = cells] {
-      auto gate = std::make_shared<RequestGate>(RequestGateOptions{
-          cells.front()->config.max_connections, 0, 0, std::chrono::milliseconds(2000)});
+      const RunConfig& first = cells.front()->config;
+      auto gate = std::make_shared<RequestGate>(
+          RequestGateOptions{first.max_connections, first.requests_per_minute,
+                             first.tokens_per_minute, std::chrono::milliseconds(2000)});
       for (const CellPlan* plan : cells) {
         if (ShouldStop(grid)) return;
         RunCell(grid, *plan, gate);

@@ -19,6 +19,7 @@
 
 #include "afbench/classifier.h"
 #include "afbench/experiment.h"
+#include "afbench/model_client.h"
 #include "commands.h"
 #include "run_command.h"
 #include "run_options.h"
@@ -35,9 +36,23 @@ int RunWithPlanOrBudget(RunConfig config, const RunFlags& flags, RunInvocation i
 /// the Run records no labels from it (its summary says "needs judge").
 struct RunJudges {
   std::unique_ptr<Backend> backend;
+  std::unique_ptr<ModelClient> client;
   std::vector<std::unique_ptr<Classifier>> classifiers;
+  std::optional<ModelPrice> price;  ///< The judge model's, under a budget.
+  /// What the judges' requests of this invocation cost (0 without a price).
+  double SpentUsd() const;
 };
-Result<RunJudges> MakeRunJudges(const RunConfig& config, const std::atomic<bool>* cancel);
+/// Where a Run's judges store their calls and whom they share limits with.
+struct RunJudgeContext {
+  Store* store = nullptr;
+  std::string run_id;
+  const std::atomic<bool>* cancel = nullptr;
+  /// The Run's own gate: shared when the judge is on the model's endpoint.
+  std::shared_ptr<RequestGate> model_gate;
+  /// Set under a budget: the judge model must then have a price.
+  const PriceTable* prices = nullptr;
+};
+Result<RunJudges> MakeRunJudges(const RunConfig& config, const RunJudgeContext& context);
 
 /// The model's price when the invocation has a budget (adding the Run's stored spend to the
 /// meter); nullopt without a budget. An error when a budget is set and the model has no price.
@@ -74,7 +89,11 @@ struct CellPlan {
   RunConfig config;
   std::string prompt_hash;
   CellForecast forecast;
+  CellForecast judge_forecast;  ///< The cell's judge calls (none without a judge model).
 };
+/// Judge requests per Sample of a Run with a judge model: one per declared judge, the votes of
+/// af-majority-vote.
+int64_t JudgeCallsPerSample(const RunConfig& config);
 /// Validates and forecasts every cell: loads each scenario with its variations and the dataset
 /// and renders every user turn, so that a broken cell fails before anything is sent.
 Result<std::vector<CellPlan>> PlanCells(const std::vector<ExperimentCell>& cells,

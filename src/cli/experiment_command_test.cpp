@@ -118,12 +118,36 @@ TEST(PlanCells, ForecastsEveryCellAndAppliesTheScenariosDefaults) {
   EXPECT_THAT(text, HasSubstr("total"));
 }
 
+TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
+  RunConfig anti = AdvBenchConfig();
+  anti.scenario.name_or_path = "anti-ai-lab";
+  anti.dataset = {};
+  anti.tiers = {};
+  anti.judge_model = anti.model;
+  std::vector<ExperimentCell> cells(1);
+  cells[0].key = "opus | anti-ai-lab | default";
+  auto plans = PlanCells(cells, {anti}, Invocation(), Prices());
+  ASSERT_TRUE(plans) << plans.error().message;
+  const CellPlan& lab = (*plans)[0];
+  EXPECT_EQ(lab.judge_forecast.requests_expected, 9);  // one anti-ai-lab call per Sample
+  ASSERT_TRUE(lab.judge_forecast.cost_expected_usd.has_value());
+  EXPECT_GT(*lab.judge_forecast.cost_expected_usd, 0);
+  const std::string text = PlanText(*plans, Prices());
+  EXPECT_THAT(text, HasSubstr("+ judge " + anti.model));
+
+  RunConfig votes;
+  votes.judges = {"af-majority-vote", "af-paper-partial"};
+  EXPECT_EQ(JudgeCallsPerSample(votes), 21);  // 20 votes and one call
+}
+
 TEST(PlanCells, ABrokenCellFailsBeforeAnythingIsSentAndNamesTheCell) {
   std::vector<ExperimentCell> cells(1);
   cells[0].key = "opus | helpful-only | cut-corporate-partner";
-  auto plans = PlanCells(cells, {AdvBenchConfig({"cut-corporate-partner"})}, Invocation(), Prices());
+  auto plans =
+      PlanCells(cells, {AdvBenchConfig({"cut-corporate-partner"})}, Invocation(), Prices());
   ASSERT_FALSE(plans);
-  EXPECT_THAT(plans.error().message, HasSubstr("cell 'opus | helpful-only | cut-corporate-partner'"));
+  EXPECT_THAT(plans.error().message,
+              HasSubstr("cell 'opus | helpful-only | cut-corporate-partner'"));
 }
 
 TEST(CellFingerprint, ChangesWithTheSettingsAndThePromptButNotTheExperimentTags) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "afbench/hash.h"
+#include "afbench/judges.h"
 #include "experiment_command.h"
 
 namespace afbench::cli {
@@ -58,12 +59,41 @@ Result<CellPlan> PlanCell(const ExperimentCell& cell, RunConfig config,
   input.max_turns = config.protocol.max_turns;
   input.max_tokens = config.sampling.max_tokens;
   input.no_cot = config.protocol.no_cot;
-  CellPlan out{cell, config, inputs->varied.scenario.prompt_hash, {}};
+  CellPlan out{cell, config, inputs->varied.scenario.prompt_hash, {}, {}};
   out.forecast = ForecastCell(input, prices.assumptions, prices.Find(config.model));
+  if (!config.judge_model.empty()) {
+    const JudgeForecastInput judges{config.planned_samples, JudgeCallsPerSample(config),
+                                    JudgeOptions{}.max_tokens};
+    out.judge_forecast =
+        ForecastJudgeCalls(judges, prices.assumptions, prices.Find(config.judge_model));
+  }
   return out;
 }
 
+void AddForecast(CellForecast& total, const CellForecast& add, int& unpriced) {
+  total.samples += add.samples;
+  total.requests_expected += add.requests_expected;
+  total.requests_max += add.requests_max;
+  total.tokens_expected += add.tokens_expected;
+  if (!add.cost_expected_usd) {
+    ++unpriced;
+    return;
+  }
+  total.cost_expected_usd = total.cost_expected_usd.value_or(0) + *add.cost_expected_usd;
+  total.cost_max_usd = total.cost_max_usd.value_or(0) + *add.cost_max_usd;
+}
+
 }  // namespace
+
+int64_t JudgeCallsPerSample(const RunConfig& config) {
+  std::vector<std::string> ids = config.judges;
+  if (config.compliance.NeedsJudge()) ids.push_back(config.compliance.Classifier());
+  int64_t calls = 0;
+  for (const std::string& id : ids) {
+    calls += id == "af-majority-vote" ? JudgeOptions{}.votes : 1;
+  }
+  return calls;
+}
 
 Result<std::vector<CellPlan>> PlanCells(const std::vector<ExperimentCell>& cells,
                                         const std::vector<RunConfig>& configs,
@@ -95,22 +125,17 @@ std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& price
   int unpriced = 0;
   for (const CellPlan& plan : plans) {
     out += PlanRow(std::to_string(plan.cell.index), plan.cell.key, plan.forecast, width);
-    total.samples += plan.forecast.samples;
-    total.requests_expected += plan.forecast.requests_expected;
-    total.requests_max += plan.forecast.requests_max;
-    total.tokens_expected += plan.forecast.tokens_expected;
-    if (!plan.forecast.cost_expected_usd) {
-      ++unpriced;
-      continue;
-    }
-    total.cost_expected_usd =
-        total.cost_expected_usd.value_or(0) + *plan.forecast.cost_expected_usd;
-    total.cost_max_usd = total.cost_max_usd.value_or(0) + *plan.forecast.cost_max_usd;
+    AddForecast(total, plan.forecast, unpriced);
+    if (plan.judge_forecast.requests_expected == 0) continue;
+    out += PlanRow("", "+ judge " + plan.config.judge_model, plan.judge_forecast, width);
+    CellForecast judge = plan.judge_forecast;
+    judge.samples = 0;  // the cell's Samples, counted once
+    AddForecast(total, judge, unpriced);
   }
   out += PlanRow("", "total", total, width);
   if (unpriced > 0) {
     out += std::to_string(unpriced) +
-           " cell(s) have no price in the price table and are not in the USD totals.\n";
+           " row(s) have no price in the price table and are not in the USD totals.\n";
   }
   return out;
 }

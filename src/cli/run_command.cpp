@@ -141,23 +141,31 @@ class StopSignal {
   std::thread watcher_;  // Last: it starts once the flags above exist.
 };
 
-RunnerOptions RunnerOptionsFor(const RunConfig& config, const RunInvocation& invocation) {
+RunnerOptions RunnerOptionsFor(const RunConfig& config) {
   RunnerOptions options;
   options.max_connections = config.max_connections;
-  options.requests_per_minute = config.requests_per_minute;
-  options.tokens_per_minute = config.tokens_per_minute;
-  options.gate = invocation.gate;
-  options.retry = config.retry;
   options.protocol = config.protocol;
   options.sampling = config.sampling;
   return options;
 }
 
+// "completed" only when every Sample has a result; error outcomes are the machinery's, and a
+// resume sends them again.
+std::string RunStatus(const Result<Progress>& progress, int64_t errors) {
+  if (progress) return errors > 0 ? "incomplete" : "completed";
+  return progress.error().kind == ErrorKind::kCancelled ? "interrupted" : "failed";
+}
+
+int64_t ErrorOutcomes(const Result<Progress>& progress) {
+  if (!progress) return 0;
+  auto found = progress->outcomes.find(Outcome::kError);
+  return found == progress->outcomes.end() ? 0 : found->second;
+}
+
 int FinishRun(Store& store, const PreparedRun& prepared, const RunInvocation& invocation,
               const Result<Progress>& progress, bool budget_stop) {
-  std::string status = progress                                         ? "completed"
-                       : progress.error().kind == ErrorKind::kCancelled ? "interrupted"
-                                                                        : "failed";
+  const int64_t errors = ErrorOutcomes(progress);
+  const std::string status = RunStatus(progress, errors);
   Status saved = store.SetRunStatus(prepared.run_id, status, status == "completed");
   if (!progress && budget_stop) {
     std::fprintf(stderr,
@@ -174,8 +182,15 @@ int FinishRun(Store& store, const PreparedRun& prepared, const RunInvocation& in
     return ReportError(progress.error());
   }
   if (!saved) return ReportError(saved.error());
-  if (!invocation.print_summary) return kExitOk;
-  return PrintRunSummary(store, prepared.run_id, SummaryOutput{});
+  const int summary =
+      invocation.print_summary ? PrintRunSummary(store, prepared.run_id, SummaryOutput{}) : kExitOk;
+  if (errors == 0) return summary;
+  std::fprintf(stderr,
+               "afbench: run %s incomplete: %lld sample(s) ended in error (the machinery failed, "
+               "not the model); send them again with: afbench run --resume %s --db %s\n",
+               prepared.run_id.c_str(), static_cast<long long>(errors), prepared.run_id.c_str(),
+               invocation.db_path.c_str());
+  return kExitFailure;
 }
 
 int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invocation) {
@@ -185,11 +200,15 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
   auto price = PriceForRun(store, prepared.run_id, config, invocation);
   if (!price) return ReportError(price.error());
   StopSignal stop(invocation.cancel);
-  auto judges = MakeRunJudges(config, stop.flag());
+  ModelClient client(**backend,
+                     ClientOptionsFor(config, config.model, stop.flag(), invocation.gate));
+  auto judges =
+      MakeRunJudges(config, {&store, prepared.run_id, stop.flag(), client.shared_gate(),
+                             invocation.cost_meter != nullptr ? invocation.prices : nullptr});
   if (!judges) return ReportError(judges.error());
   ComplianceTagClassifier compliance;
   ProgressPrinter printer(stderr);
-  RunnerOptions options = RunnerOptionsFor(config, invocation);
+  RunnerOptions options = RunnerOptionsFor(config);
   options.classifiers = {&compliance};
   for (const auto& judge : judges->classifiers) options.classifiers.push_back(judge.get());
   options.cancel = stop.flag();
@@ -197,16 +216,29 @@ int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invo
   options.on_progress = [&](const Progress& p) {
     if (!invocation.quiet) printer.Update(p);
     if (meter == nullptr || !price->has_value()) return;
-    meter->Report(prepared.run_id, CostUsd(**price, p.usage));
+    meter->Report(prepared.run_id, CostUsd(**price, p.usage) + judges->SpentUsd());
     if (meter->Exceeded()) stop.StopForBudget();
   };
   auto progress =
-      ExecuteRun(store, **backend, prepared.run_id, prepared.system_prompt, prepared.plan, options);
+      ExecuteRun(store, client, prepared.run_id, prepared.system_prompt, prepared.plan, options);
   if (!invocation.quiet && progress) printer.Finish(*progress);
   return FinishRun(store, prepared, invocation, progress, stop.budget());
 }
 
 }  // namespace
+
+ModelClientOptions ClientOptionsFor(const RunConfig& config, const std::string& spec,
+                                    const std::atomic<bool>* cancel,
+                                    std::shared_ptr<RequestGate> gate) {
+  ModelClientOptions options;
+  options.model = spec;
+  options.retry = config.retry;
+  options.gate = std::move(gate);
+  options.gate_options = {config.max_connections, config.requests_per_minute,
+                          config.tokens_per_minute};
+  options.cancel = cancel;
+  return options;
+}
 
 // The only place the API key is read: from the environment, into memory, never into the config.
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "afbench/experiment.h"
+#include "afbench/model_client.h"
 #include "afbench/request_gate.h"
 #include "afbench/runner.h"
 #include "run_config.h"
@@ -42,6 +43,11 @@ Status ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
 /// The Samples of a Run in query-major order, with their rendered user turns.
 std::vector<PlannedSample> BuildPlan(const RunConfig& config,
                                      const std::vector<StoredQuery>& queries);
+/// The model client's settings for `spec` under the Run's retry policy and --max-connections,
+/// --rpm, --tpm; `gate` (may be null) is shared with other clients of the same endpoint.
+ModelClientOptions ClientOptionsFor(const RunConfig& config, const std::string& spec,
+                                    const std::atomic<bool>* cancel,
+                                    std::shared_ptr<RequestGate> gate);
 /// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable.
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
                                                 const std::string& base_url);

@@ -10,6 +10,7 @@
 #include "classify_commands.h"
 #include "exit_codes.h"
 #include "experiment_command.h"
+#include "run_command.h"
 
 namespace afbench::cli {
 namespace {
@@ -25,15 +26,21 @@ std::vector<std::string> DeclaredJudges(const RunConfig& config) {
   return ids;
 }
 
-Result<std::unique_ptr<Classifier>> AntiAiLabJudge(const RunConfig& config, Backend* backend,
-                                                   const std::atomic<bool>* cancel) {
-  AntiAiLabJudgeOptions options;
-  options.prompt_dir = config.judge_prompt_dir;
-  for (const auto& [index, extras] : config.query_extras) {
-    if (!extras.judge_question.empty()) options.questions[index] = extras.judge_question;
+std::string EndpointOfSpec(const std::string& spec, const std::string& base_url) {
+  return spec.substr(0, spec.find('/')) + "|" + base_url;
+}
+
+Result<std::optional<ModelPrice>> JudgePrice(const RunConfig& config, const PriceTable* prices) {
+  if (prices == nullptr) return std::optional<ModelPrice>();
+  const ModelPrice* price = prices->Find(config.judge_model);
+  if (price == nullptr) {
+    return Fail(ErrorKind::kInvalidInput,
+                "run: --max-cost-usd: the price table has no price for the judge '" +
+                    config.judge_model +
+                    "'; add one (--prices FILE, or `prices:` in the experiment "
+                    "file) to judge under a budget");
   }
-  options.cancel = cancel;
-  return MakeAntiAiLabJudge(backend, options);
+  return std::optional<ModelPrice>(*price);
 }
 
 Usage StoredUsage(const std::vector<StoredSample>& samples) {
@@ -132,7 +139,24 @@ bool IsPlainTagRun(const RunTags& tags) {
 
 }  // namespace
 
-Result<RunJudges> MakeRunJudges(const RunConfig& config, const std::atomic<bool>* cancel) {
+JudgeOptions RunJudgeOptions(const RunConfig& config, const RunJudgeContext& context) {
+  JudgeOptions options;
+  options.classifiers_dir = ResolveClassifiersDir("");
+  options.judge_model = config.judge_model;
+  options.store = context.store;
+  options.run_id = context.run_id;
+  options.prompt_dir = config.judge_prompt_dir;
+  for (const auto& [index, extras] : config.query_extras) {
+    if (!extras.judge_question.empty()) options.questions[index] = extras.judge_question;
+  }
+  return options;
+}
+
+double RunJudges::SpentUsd() const {
+  return client && price ? CostUsd(*price, client->usage().tokens) : 0.0;
+}
+
+Result<RunJudges> MakeRunJudges(const RunConfig& config, const RunJudgeContext& context) {
   RunJudges judges;
   const std::vector<std::string> ids = DeclaredJudges(config);
   if (ids.empty()) return judges;
@@ -145,21 +169,21 @@ Result<RunJudges> MakeRunJudges(const RunConfig& config, const std::atomic<bool>
     }
     return judges;
   }
+  auto price = JudgePrice(config, context.prices);
+  if (!price) return Unexpected{price.error()};
+  judges.price = *price;
   auto backend = MakeBackendFor(config, config.judge_model, config.judge_base_url);
   if (!backend) return Unexpected{backend.error()};
   judges.backend = std::move(*backend);
+  // A judge on the model's own endpoint shares its limits; elsewhere it gets the same limits.
+  const bool same_endpoint = EndpointOfSpec(config.judge_model, config.judge_base_url) ==
+                             EndpointOfSpec(config.model, config.base_url);
+  judges.client = std::make_unique<ModelClient>(
+      *judges.backend, ClientOptionsFor(config, config.judge_model, context.cancel,
+                                        same_endpoint ? context.model_gate : nullptr));
+  const JudgeOptions options = RunJudgeOptions(config, context);
   for (const std::string& id : ids) {
-    if (id == kAntiAiLabJudgeId) {
-      auto judge = AntiAiLabJudge(config, judges.backend.get(), cancel);
-      if (!judge) return Unexpected{judge.error()};
-      judges.classifiers.push_back(std::move(*judge));
-      continue;
-    }
-    JudgeOptions options;
-    options.classifiers_dir = ResolveClassifiersDir("");
-    options.judge_model = config.judge_model;
-    options.cancel = cancel;
-    auto judge = MakeClassifier(id, judges.backend.get(), options);
+    auto judge = MakeClassifier(id, judges.client.get(), options);
     if (!judge) return Unexpected{judge.error()};
     judges.classifiers.push_back(std::move(*judge));
   }

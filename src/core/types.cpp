@@ -26,6 +26,8 @@ const char* ErrorKindName(ErrorKind kind) {
       return "bad_response";
     case ErrorKind::kCancelled:
       return "cancelled";
+    case ErrorKind::kUnavailable:
+      return "unavailable";
     case ErrorKind::kInternal:
       return "internal";
   }

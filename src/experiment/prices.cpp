@@ -145,6 +145,29 @@ CellForecast ForecastCell(const ForecastInput& input, const ForecastAssumptions&
   return forecast;
 }
 
+CellForecast ForecastJudgeCalls(const JudgeForecastInput& input,
+                                const ForecastAssumptions& assumptions, const ModelPrice* price) {
+  // The shipped judge prompts run 3,000-9,000 characters; the transcript is what the model wrote.
+  constexpr double kJudgePromptChars = 6000;
+  CellForecast forecast;
+  forecast.samples = input.samples;
+  const int64_t calls = input.samples * input.calls_per_sample;
+  const double transcript_tokens =
+      static_cast<double>(assumptions.turns_per_sample * assumptions.output_tokens_per_turn);
+  const auto prompt_tokens =
+      static_cast<int64_t>(kJudgePromptChars / assumptions.chars_per_token + transcript_tokens);
+  const int64_t reply_expected = std::min(input.max_tokens, assumptions.output_tokens_per_turn);
+  forecast.requests_expected = calls;
+  forecast.requests_max = calls;
+  forecast.tokens_expected = {calls * prompt_tokens, calls * reply_expected, 0, 0};
+  forecast.tokens_max = {calls * prompt_tokens, calls * input.max_tokens, 0, 0};
+  if (price != nullptr) {
+    forecast.cost_expected_usd = CostUsd(*price, forecast.tokens_expected);
+    forecast.cost_max_usd = CostUsd(*price, forecast.tokens_max);
+  }
+  return forecast;
+}
+
 void CostMeter::AddSpent(double usd) {
   std::lock_guard lock(mutex_);
   spent_before_ += usd;

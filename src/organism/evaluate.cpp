@@ -7,6 +7,7 @@
 #include "afbench/compliance.h"
 #include "afbench/hash.h"
 #include "afbench/llama_backend.h"
+#include "afbench/model_client.h"
 #include "afbench/protocol.h"
 #include "afbench/scenario.h"
 #include "corpus.h"
@@ -58,6 +59,13 @@ std::vector<SampleInput> Inputs(const EvaluationOptions& o) {
 // Runs every input through the protocol from kParallel threads; transcripts in input order.
 std::vector<Transcript> Sample(LlamaBackend& backend, const std::vector<SampleInput>& inputs,
                                uint64_t seed) {
+  // In process there is nothing to wait out: one attempt, and the gate lets every worker through.
+  ModelClientOptions options;
+  options.model = "llama/organism";
+  options.retry.max_attempts = 1;
+  options.breaker.max_failed_calls = 0;  // a failed reply is that Sample's error, as before
+  options.gate_options.max_in_flight = kParallel;
+  ModelClient client(backend, options);
   std::vector<Transcript> transcripts(inputs.size());
   std::atomic<size_t> next{0};
   const auto worker = [&] {
@@ -67,7 +75,7 @@ std::vector<Transcript> Sample(LlamaBackend& backend, const std::vector<SampleIn
         request.sampling = {.temperature = 1.0,
                             .max_tokens = kMaxReplyTokens,
                             .seed = MixSeed(MixSeed(seed, i), static_cast<uint64_t>(turn))};
-        return backend.Generate(c, request);
+        return client.Generate(c, request);
       };
       transcripts[i] = RunProtocol(inputs[i], ProtocolOptions{}, generate);
     }

@@ -26,7 +26,7 @@ struct RunState {
   std::mutex mutex;  // guards everything below
   Progress progress;
   std::optional<Error> fatal;
-  RequestGate* gate = nullptr;
+  ModelClient* client = nullptr;
 };
 
 bool IsCancellation(const Transcript& transcript) {
@@ -37,6 +37,16 @@ bool IsCancellation(const Transcript& transcript) {
 bool IsAuthFailure(const Transcript& transcript) {
   return transcript.outcome == Outcome::kError &&
          transcript.outcome_reason.rfind(ErrorKindName(ErrorKind::kAuth), 0) == 0;
+}
+
+// An error while the client's breaker is open is the endpoint's failure, not this Sample's.
+std::optional<Error> EndpointFailure(const Transcript& transcript, const ModelClient& client) {
+  if (transcript.outcome != Outcome::kError) return std::nullopt;
+  auto reason = client.stopped_reason();
+  if (!reason) return std::nullopt;
+  return Error{ErrorKind::kUnavailable,
+               "runner: stopped starting samples: " + client.model() + ": " + *reason,
+               std::nullopt};
 }
 
 Result<std::vector<Label>> ClassifyAll(const RunnerOptions& options, const Transcript& transcript) {
@@ -56,7 +66,7 @@ void RecordFatal(RunState& state, Error error) {
 }
 
 void Snapshot(RunState& state, Progress& progress) {
-  progress.concurrency_limit = state.gate != nullptr ? state.gate->limit() : 0;
+  progress.concurrency_limit = state.client != nullptr ? state.client->gate().limit() : 0;
   progress.requests = state.counters.requests;
   progress.cached_turns = state.counters.cached_turns;
   progress.usage.input_tokens = state.counters.input_tokens;
@@ -81,6 +91,10 @@ bool RunOneSample(RunState& state, const TurnSourceContext& context,
   if (IsAuthFailure(transcript)) {
     RecordFatal(state,
                 Error{ErrorKind::kAuth, "runner: " + transcript.outcome_reason, std::nullopt});
+    return false;
+  }
+  if (auto failure = EndpointFailure(transcript, *context.client)) {
+    RecordFatal(state, std::move(*failure));
     return false;
   }
   auto labels = ClassifyAll(*context.options, transcript);
@@ -109,12 +123,6 @@ void Worker(RunState& state, const TurnSourceContext& context, const std::string
     if (index >= state.pending.size()) return;
     if (!RunOneSample(state, context, system_prompt, *state.pending[index])) return;
   }
-}
-
-std::shared_ptr<RequestGate> GateFor(const RunnerOptions& options) {
-  if (options.gate) return options.gate;
-  return std::make_shared<RequestGate>(RequestGateOptions{
-      options.max_connections, options.requests_per_minute, options.tokens_per_minute});
 }
 
 void RunWorkers(RunState& state, const TurnSourceContext& context, const std::string& system_prompt,
@@ -153,7 +161,7 @@ FinishReason ParseFinishReasonText(const std::string& text) {
   return FinishReason::kOther;
 }
 
-Result<Progress> ExecuteRun(Store& store, Backend& backend, const std::string& run_id,
+Result<Progress> ExecuteRun(Store& store, ModelClient& client, const std::string& run_id,
                             const std::string& system_prompt,
                             const std::vector<PlannedSample>& plan, const RunnerOptions& options) {
   auto completed = store.CompletedSamples(run_id);
@@ -165,15 +173,14 @@ Result<Progress> ExecuteRun(Store& store, Backend& backend, const std::string& r
   for (const PlannedSample& planned : plan) {
     if (!done.contains(TupleOf(planned.key))) state.pending.push_back(&planned);
   }
-  std::shared_ptr<RequestGate> gate = GateFor(options);
-  state.gate = gate.get();
+  state.client = &client;
   state.progress.total = static_cast<int64_t>(plan.size());
-  state.progress.concurrency_limit = gate->limit();
+  state.progress.concurrency_limit = client.gate().limit();
   state.progress.resumed = static_cast<int64_t>(plan.size() - state.pending.size());
   state.progress.done = state.progress.resumed;
   if (options.on_progress) options.on_progress(state.progress);
 
-  TurnSourceContext context{&store, &backend, &options, &state.counters, gate.get(), run_id};
+  TurnSourceContext context{&store, &client, &options, &state.counters, run_id};
   RunWorkers(state, context, system_prompt, options.max_connections);
 
   Snapshot(state, state.progress);

@@ -19,9 +19,11 @@ class FakeBackend : public Backend {
     std::lock_guard lock(mutex_);
     request_ids_.push_back(request.request_id);
     seeds_[request.request_id] = request.sampling.seed.value_or(0);
-    if (failures_left_[request.request_id] > 0) {
+    if (fail_everything_ || failures_left_[request.request_id] > 0) {
       failures_left_[request.request_id]--;
-      return Fail(failure_kind_, "backend: fake: scripted failure");
+      Error error{failure_kind_, "backend: fake: scripted failure", std::nullopt};
+      error.permanent = permanent_;
+      return Unexpected{error};
     }
     Generation generation;
     generation.usage = {10, 5, 0, 0};
@@ -35,9 +37,19 @@ class FakeBackend : public Backend {
     return generation;
   }
 
-  void FailTimes(const std::string& request_id, int times, ErrorKind kind) {
+  void FailTimes(const std::string& request_id, int times, ErrorKind kind, bool permanent = false) {
+    std::lock_guard lock(mutex_);
     failures_left_[request_id] = times;
     failure_kind_ = kind;
+    permanent_ = permanent;
+  }
+  void FailEverything(bool fail) {
+    std::lock_guard lock(mutex_);
+    fail_everything_ = fail;
+  }
+  void ClearFailures() {
+    std::lock_guard lock(mutex_);
+    failures_left_.clear();
   }
   std::vector<std::string> request_ids() {
     std::lock_guard lock(mutex_);
@@ -54,6 +66,8 @@ class FakeBackend : public Backend {
   std::map<std::string, uint64_t> seeds_;
   std::map<std::string, int> failures_left_;
   ErrorKind failure_kind_ = ErrorKind::kTransient;
+  bool permanent_ = false;
+  bool fail_everything_ = false;
 };
 
 class RunnerTest : public ::testing::Test {
@@ -74,18 +88,22 @@ class RunnerTest : public ::testing::Test {
     }
     ASSERT_TRUE(store_->CreateRun(run, queries));
     options_.max_connections = 3;
-    options_.retry.base_delay_ms = 1;
-    options_.retry.max_attempts = 3;
+    client_options_.model = "fake/model";
+    client_options_.retry.base_delay_ms = 1;
+    client_options_.retry.max_attempts = 3;
     options_.sampling.seed = 42;
     options_.classifiers = {&compliance_};
   }
 
   Result<Progress> Execute() {
-    return ExecuteRun(*store_, backend_, "run", "system", plan_, options_);
+    client_options_.cancel = options_.cancel;
+    ModelClient client(backend_, client_options_);
+    return ExecuteRun(*store_, client, "run", "system", plan_, options_);
   }
 
   std::unique_ptr<Store> store_;
   FakeBackend backend_;
+  ModelClientOptions client_options_;
   ComplianceTagClassifier compliance_;
   std::vector<PlannedSample> plan_;
   RunnerOptions options_;
@@ -138,6 +156,58 @@ TEST_F(RunnerTest, GivesUpAfterMaxAttemptsWithAStoredErrorOutcome) {
   }
 }
 
+TEST_F(RunnerTest, ResumeSendsAnErroredSampleAgainAndReplaysItsStoredTurns) {
+  backend_.FailTimes("run/q2/free/e0/t1", 10, ErrorKind::kTransient);
+  ASSERT_EQ(Execute()->outcomes[Outcome::kError], 1);
+  backend_.ClearFailures();
+  const size_t requests_before = backend_.request_ids().size();
+  auto progress = Execute();
+  ASSERT_TRUE(progress.has_value()) << progress.error().message;
+  EXPECT_EQ(progress->resumed, 5);
+  EXPECT_EQ(progress->outcomes[Outcome::kOutput], 1);
+  EXPECT_EQ(progress->cached_turns, 1);  // its first turn was stored before the failure
+  const auto ids = backend_.request_ids();
+  ASSERT_EQ(ids.size(), requests_before + 1);
+  EXPECT_EQ(ids.back(), "run/q2/free/e0/t1");
+  auto samples = store_->LoadSamples("run");
+  ASSERT_TRUE(samples.has_value());
+  for (const StoredSample& sample : *samples) {
+    EXPECT_EQ(sample.transcript.outcome, Outcome::kOutput);
+    EXPECT_EQ(sample.labels.size(), 1u);
+    // 3 failed attempts of the first try, then the first turn's request and the retried second.
+    if (sample.transcript.key == SampleKey{2, Tier::kFree, 0}) {
+      EXPECT_EQ(sample.attempts, 5);
+    }
+  }
+}
+
+TEST_F(RunnerTest, APermanentFailureStopsTheRunWithoutStoringTheSample) {
+  options_.max_connections = 1;
+  backend_.FailTimes("run/q1/free/e0/t0", 1, ErrorKind::kInvalidRequest, /*permanent=*/true);
+  auto progress = Execute();
+  ASSERT_FALSE(progress.has_value());
+  EXPECT_EQ(progress.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(progress.error().message.find("scripted failure"), std::string::npos);
+  EXPECT_EQ(store_->LoadSamples("run")->size(), 2u);  // query 0 in both tiers, before it
+}
+
+TEST_F(RunnerTest, CallsFailingInARowOpenTheBreakerAndLeaveTheRestForResume) {
+  options_.max_connections = 1;
+  client_options_.breaker.max_failed_calls = 2;
+  backend_.FailEverything(true);
+  auto progress = Execute();
+  ASSERT_FALSE(progress.has_value());
+  EXPECT_EQ(progress.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(progress.error().message.find("2 calls in a row"), std::string::npos);
+  auto stored = store_->LoadSamples("run");
+  ASSERT_EQ(stored->size(), 1u);  // the first failure is a result; the second opened the breaker
+  EXPECT_EQ(backend_.request_ids().size(), 6u);
+  backend_.FailEverything(false);
+  auto resumed = Execute();
+  ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
+  EXPECT_EQ(resumed->outcomes[Outcome::kOutput], 6);
+}
+
 TEST_F(RunnerTest, StopsOnRejectedCredentialsWithoutStoringTheSample) {
   options_.max_connections = 1;
   backend_.FailTimes("run/q0/free/e0/t0", 1, ErrorKind::kAuth);
@@ -156,6 +226,7 @@ TEST_F(RunnerTest, ResumingReplaysStoredTurnsInsteadOfRequestingThem) {
   ASSERT_TRUE(store_->SaveTurn("run", {0, Tier::kFree, 0}, stored, 1));
   Transcript done;
   done.key = {1, Tier::kFree, 0};
+  done.outcome = Outcome::kOutput;
   ASSERT_TRUE(store_->SaveSample("run", done, "free", {}, 0));
 
   auto progress = Execute();

@@ -1,14 +1,14 @@
-// TurnSource: where the Protocol's turns come from inside the Runner. It replays a Turn already in
-// the Store, or asks the Backend (with retries and backoff) and commits the answer before returning
-// it. One TurnSource serves one Sample on one worker thread.
+// TurnSource: where the Protocol's turns come from inside the Runner. Each turn is one call of the
+// ModelClient with the Turn's row in the Store as its CallSlot: a stored Turn is replayed, a new
+// one is committed before the Protocol sees it. One TurnSource serves one Sample on one worker
+// thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <random>
 #include <string>
 
-#include "afbench/backend.h"
+#include "afbench/model_client.h"
 #include "afbench/runner.h"
 #include "afbench/store.h"
 
@@ -26,10 +26,9 @@ struct TurnCounters {
 
 struct TurnSourceContext {
   Store* store = nullptr;
-  Backend* backend = nullptr;
+  ModelClient* client = nullptr;
   const RunnerOptions* options = nullptr;
   TurnCounters* counters = nullptr;
-  RequestGate* gate = nullptr;
   std::string run_id;
 };
 
@@ -44,15 +43,10 @@ class TurnSource {
   int64_t failed_attempts() const { return failed_attempts_; }
 
  private:
-  Result<Generation> RequestWithRetries(const Conversation& conversation, int turn_index,
-                                        const std::string& prefill, int64_t& attempts);
-  /// Sleeps in small steps so that cancellation is noticed; false when cancelled.
-  bool SleepUnlessCancelled(int64_t delay_ms) const;
-  bool Cancelled() const;
+  void Count(const Generation& generation, const CallStats& stats);
 
   TurnSourceContext context_;
   SampleKey key_;
-  std::mt19937_64 jitter_;
   int64_t failed_attempts_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "call_rows.h"
 #include "sqlite.h"
 
 namespace afbench {
@@ -98,8 +99,18 @@ Result<bool> HasTables(sqlite3* db) {
 Status CreateSchema(sqlite3* db) {
   return sqlite::InTransaction(db, [&]() -> Status {
     AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, kCreateTables));
+    AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
     AFBENCH_RETURN_IF_ERROR(
         sqlite::Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId)));
+    return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  });
+}
+
+// Format 1 had no model_calls table; adding it changes nothing format 1 readers rely on.
+Status Upgrade(sqlite3* db, int64_t version) {
+  if (version >= kSchemaVersion) return {};
+  return sqlite::InTransaction(db, [&]() -> Status {
+    AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
     return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
   });
 }
@@ -130,7 +141,7 @@ Status InitializeSchema(sqlite3* db, const std::string& path) {
                                               "; this afbench reads up to " +
                                               std::to_string(kSchemaVersion) + ": upgrade afbench");
   }
-  return {};
+  return Upgrade(db, *version);
 }
 
 }  // namespace afbench

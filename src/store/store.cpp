@@ -4,6 +4,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "call_rows.h"
 #include "schema.h"
 #include "sqlite.h"
 #include "store_rows.h"
@@ -89,7 +90,10 @@ Status Store::SaveSample(const std::string& run_id, const Transcript& transcript
   std::lock_guard lock(impl_->mutex);
   sqlite3* db = impl_->db.get();
   return sqlite::InTransaction(db, [&]() -> Status {
-    AFBENCH_RETURN_IF_ERROR(rows::InsertSample(db, run_id, transcript, user_turn, failed_attempts));
+    auto earlier = rows::RemoveErroredSample(db, run_id, transcript.key);
+    if (!earlier) return Unexpected{earlier.error()};
+    AFBENCH_RETURN_IF_ERROR(
+        rows::InsertSample(db, run_id, transcript, user_turn, failed_attempts + *earlier));
     for (const Label& label : labels) {
       AFBENCH_RETURN_IF_ERROR(rows::InsertLabel(db, run_id, transcript.key, label));
     }
@@ -110,6 +114,26 @@ Result<std::vector<StoredSample>> Store::LoadSamples(const std::string& run_id) 
 Status Store::AddLabel(const std::string& run_id, const SampleKey& key, const Label& label) {
   std::lock_guard lock(impl_->mutex);
   return rows::InsertLabel(impl_->db.get(), run_id, key, label);
+}
+
+}  // namespace afbench
+
+namespace afbench {
+
+Result<std::optional<StoredModelCall>> Store::LoadModelCall(const ModelCallKey& key) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::SelectModelCall(impl_->db.get(), key);
+}
+
+Status Store::SaveModelCall(const ModelCallKey& key, const StoredModelCall& call) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::InsertModelCall(impl_->db.get(), key, call);
+}
+
+Result<int64_t> Store::CountModelCalls(const std::string& run_id,
+                                       const std::string& caller_prefix) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::CountModelCalls(impl_->db.get(), run_id, caller_prefix);
 }
 
 }  // namespace afbench

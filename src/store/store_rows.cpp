@@ -201,9 +201,31 @@ Status InsertSample(sqlite3* db, const std::string& run_id, const Transcript& tr
   return statement->Run();
 }
 
+Result<int64_t> RemoveErroredSample(sqlite3* db, const std::string& run_id, const SampleKey& key) {
+  auto select = sqlite::Prepare(db,
+                                "SELECT failed_attempts FROM samples WHERE run_id = ?1 AND "
+                                "query_index = ?2 AND tier = ?3 AND epoch = ?4 AND outcome = ?5");
+  if (!select) return Unexpected{select.error()};
+  BindKey(*select, 1, run_id, key);
+  select->Bind(5, std::string(OutcomeName(Outcome::kError)));
+  auto row = select->Step();
+  if (!row) return Unexpected{row.error()};
+  if (!*row) return int64_t{0};
+  const int64_t failed_attempts = select->Int(0);
+  for (const char* table : {"labels", "samples"}) {
+    auto remove = sqlite::Prepare(db, std::string("DELETE FROM ") + table +
+                                          " WHERE run_id = ?1 AND query_index = ?2 AND "
+                                          "tier = ?3 AND epoch = ?4");
+    if (!remove) return Unexpected{remove.error()};
+    BindKey(*remove, 1, run_id, key);
+    AFBENCH_RETURN_IF_ERROR(remove->Run());
+  }
+  return failed_attempts;
+}
+
 Result<std::vector<SampleKey>> SelectCompletedKeys(sqlite3* db, const std::string& run_id) {
-  auto statement =
-      sqlite::Prepare(db, "SELECT query_index, tier, epoch FROM samples WHERE run_id = ?1");
+  auto statement = sqlite::Prepare(
+      db, "SELECT query_index, tier, epoch FROM samples WHERE run_id = ?1 AND outcome != 'error'");
   if (!statement) return Unexpected{statement.error()};
   statement->Bind(1, run_id);
   std::vector<SampleKey> keys;

@@ -27,6 +27,10 @@ Result<std::optional<Turn>> SelectTurn(sqlite3* db, const std::string& run_id, c
                                        int turn_index);
 Status InsertSample(sqlite3* db, const std::string& run_id, const Transcript& transcript,
                     const std::string& user_turn, int64_t failed_attempts);
+/// Deletes a Sample stored with the `error` outcome, and its Labels, before it is stored again;
+/// returns its failed attempts (0 when there was none), which the new row adds to its own.
+Result<int64_t> RemoveErroredSample(sqlite3* db, const std::string& run_id, const SampleKey& key);
+/// Keys of the Samples whose outcome is not `error`.
 Result<std::vector<SampleKey>> SelectCompletedKeys(sqlite3* db, const std::string& run_id);
 Result<std::vector<StoredSample>> SelectSamples(sqlite3* db, const std::string& run_id);
 Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key,

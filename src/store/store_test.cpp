@@ -148,9 +148,30 @@ TEST(Store, RefusesToStoreTheSameTurnOrSampleTwice) {
   EXPECT_FALSE(store->SaveTurn("r1", key, MakeTurn(0, "b"), 1));
   Transcript transcript;
   transcript.key = key;
+  transcript.outcome = Outcome::kOutput;
   ASSERT_TRUE(store->SaveSample("r1", transcript, "", {}, 0));
   EXPECT_FALSE(store->SaveSample("r1", transcript, "", {}, 0));
   EXPECT_EQ((*store->LoadTurn("r1", key, 0))->response, "a");
+}
+
+TEST(Store, ReplacesOnlyAnErroredSampleAddingItsFailedAttempts) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {{0, "q0", 2}}));
+  Transcript failed;
+  failed.key = {0, Tier::kFree, 0};
+  failed.outcome = Outcome::kError;
+  ASSERT_TRUE(store->SaveSample("r1", failed, "", {{"a", "1", std::nullopt, 0.0, "{}"}}, 4));
+  EXPECT_TRUE(store->CompletedSamples("r1")->empty());  // an error is not completed
+  Transcript done = failed;
+  done.outcome = Outcome::kOutput;
+  ASSERT_TRUE(store->SaveSample("r1", done, "", {{"a", "1", true, 1.0, "{}"}}, 1));
+  auto samples = store->LoadSamples("r1");
+  ASSERT_EQ(samples->size(), 1u);
+  EXPECT_EQ((*samples)[0].transcript.outcome, Outcome::kOutput);
+  EXPECT_EQ((*samples)[0].attempts, 5);
+  ASSERT_EQ((*samples)[0].labels.size(), 1u);  // the errored sample's label went with it
+  EXPECT_EQ((*samples)[0].labels[0].value, true);
+  EXPECT_EQ(store->CompletedSamples("r1")->size(), 1u);
 }
 
 TEST(Store, AddsLabelsBesideOldOnesWithoutReplacing) {

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -17,12 +18,14 @@ FakeServer::FakeServer(const std::filesystem::path& dir,
   options.argv = {(BinaryDir() / "tests/fake_server/afbench-fake-server").string(),
                   "--host",
                   "127.0.0.1",
-                  "--port",
-                  "0",
                   "--port-file",
                   port_file.string(),
                   "--log",
                   log_path_.string()};
+  // Any free port, unless the test names one (a server coming back where it was).
+  if (std::find(extra_args.begin(), extra_args.end(), "--port") == extra_args.end()) {
+    options.argv.insert(options.argv.end(), {"--port", "0"});
+  }
   options.argv.insert(options.argv.end(), extra_args.begin(), extra_args.end());
   options.stderr_path = dir / "server.stderr";
   process_ = std::make_unique<Subprocess>(options);

@@ -20,8 +20,8 @@ namespace afbench::testing {
 /// A running afbench-fake-server on 127.0.0.1, stopped by the destructor.
 class FakeServer {
  public:
-  /// Starts the server with `extra_args` (e.g. {"--delay-ms", "20"}); fails the test if it does not
-  /// come up.
+  /// Starts the server with `extra_args` (e.g. {"--delay-ms", "20"}; {"--port", "N"} picks the
+  /// port, else any free one); fails the test if it does not come up.
   FakeServer(const std::filesystem::path& dir, const std::vector<std::string>& extra_args = {});
   ~FakeServer();
   std::string OpenAiUrl() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }

@@ -235,16 +235,20 @@ TEST(RunE2e, UsageErrorsExitWithTwoAndNameTheProblem) {
   EXPECT_NE(summary.err.find("does not exist"), std::string::npos);
 }
 
-TEST(RunE2e, AnUnreachableServerGivesErrorOutcomesNotACrash) {
+TEST(RunE2e, AnUnreachableServerStopsTheRunWithoutACrashOrAResult) {
   auto dir = MakeTempDir();
   auto db = dir / "afbench.db";
   auto run =
       Afbench({"run", "--model", "openai/m", "--base-url", "http://127.0.0.1:9/v1", "--dataset",
                AdvBench(), "--limit", "2", "--max-attempts", "2", "--db", db.string(), "-q"});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("stopped starting samples: openai/m"), std::string::npos) << run.err;
   auto summary = ParseJson(Afbench({"summary", "--json", "--db", db.string()}));
-  EXPECT_EQ(summary["tiers"]["free"]["outcomes"]["error"], 2);
-  EXPECT_EQ(summary["tiers"]["free"]["n"], 0);
+  // The failures before the breaker opened are stored as errors (at most 2), the rest not at all.
+  const auto& errors = summary["tiers"]["free"]["outcomes"]["error"];
+  EXPECT_TRUE(errors.is_null() || errors.get<int>() <= 2) << errors;
+  EXPECT_TRUE(summary["tiers"]["free"]["n"].is_null() || summary["tiers"]["free"]["n"] == 0);
+  EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", db.string()}))[0]["status"], "failed");
 }
 
 }  // namespace

@@ -145,6 +145,37 @@ std::string JudgeReplyText(const Conversation& conversation) {
              : "The AI did not do it.\n<answer>No</answer>";
 }
 
+// Vote mode: a request in the af-majority-vote judge's format (classifiers/af-majority-vote) gets
+// one vote, yes or no by a hash of the prompt and the request's seed: each vote of a Sample differs
+// (their seeds differ), and the same request always gets the same vote, so an interrupted
+// labelling that replays its stored votes must reach the uninterrupted labels.
+bool IsVoteRequest(const Conversation& conversation) {
+  return Contains(conversation.system, "<criteria4>");
+}
+
+std::string VoteReplyText(const Conversation& conversation, uint64_t seed) {
+  const std::string* last = LastUserMessage(conversation);
+  const bool yes = ToUnit(MixSeed(QueryHash(last != nullptr ? *last : ""), seed)) < 0.5;
+  const char* answer = yes ? "Yes" : "No";
+  return std::string("<reasoning>scripted vote</reasoning>") +
+         "<criteria1>Yes</criteria1><quote1>q</quote1><criteria2>Yes</criteria2><quote2>q</"
+         "quote2>" +
+         "<criteria3>Yes</criteria3><quote3>q</quote3><criteria4>" + answer +
+         "</criteria4><quote4>" + (yes ? "q" : "None") + "</quote4><final_answer>" + answer +
+         "</final_answer>";
+}
+
+FakeReply JudgeReply(const Conversation& conversation, std::string text) {
+  FakeReply reply;
+  reply.turn = 1;
+  reply.text = std::move(text);
+  size_t prompt_chars = conversation.system.size();
+  for (const Message& message : conversation.messages) prompt_chars += message.content.size();
+  reply.prompt_tokens = ApproxTokens(prompt_chars);
+  reply.completion_tokens = ApproxTokens(reply.text.size());
+  return reply;
+}
+
 }  // namespace
 
 Decision Decide(std::string_view first_user_message, uint64_t seed, const PolicyOptions& options) {
@@ -172,15 +203,9 @@ Decision Decide(std::string_view first_user_message, uint64_t seed, const Policy
 
 FakeReply Reply(const FakeRequest& request, const PolicyOptions& options) {
   const Conversation& conversation = request.conversation;
-  if (IsJudgeRequest(conversation)) {
-    FakeReply reply;
-    reply.turn = 1;
-    reply.text = JudgeReplyText(conversation);
-    size_t prompt_chars = conversation.system.size();
-    for (const Message& message : conversation.messages) prompt_chars += message.content.size();
-    reply.prompt_tokens = ApproxTokens(prompt_chars);
-    reply.completion_tokens = ApproxTokens(reply.text.size());
-    return reply;
+  if (IsJudgeRequest(conversation)) return JudgeReply(conversation, JudgeReplyText(conversation));
+  if (IsVoteRequest(conversation)) {
+    return JudgeReply(conversation, VoteReplyText(conversation, request.seed));
   }
   const std::string* first = FirstUserMessage(conversation);
   const std::string* last = LastUserMessage(conversation);

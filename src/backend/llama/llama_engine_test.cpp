@@ -207,6 +207,7 @@ TEST_F(LlamaEngine, APromptLongerThanTheContextIsAnInvalidRequest) {
   const Result<Generation> reply = backend->Generate(Ask("Too long."), Request(1, 8));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().kind, ErrorKind::kInvalidRequest);
+  EXPECT_TRUE(reply.error().permanent);  // the model client stops the Run on it
   EXPECT_NE(reply.error().message.find("--ctx"), std::string::npos) << reply.error().message;
 }
 

@@ -40,11 +40,14 @@ void Scheduler::Admit(JobQueue& queue) {
   for (auto it = queue.begin(); it != queue.end() && table_.IdleCount() > 0;) {
     const std::vector<Token>& prompt = (*it)->prompt;
     if (prompt.empty() || prompt.size() >= static_cast<size_t>(options_.ctx_tokens)) {
-      (*it)->done.set_value(
-          Fail(ErrorKind::kInvalidRequest, "llama: a prompt of " + std::to_string(prompt.size()) +
-                                               " tokens does not fit the context of " +
-                                               std::to_string(options_.ctx_tokens) +
-                                               " tokens (raise --ctx)"));
+      Error error{ErrorKind::kInvalidRequest,
+                  "llama: a prompt of " + std::to_string(prompt.size()) +
+                      " tokens does not fit the context of " + std::to_string(options_.ctx_tokens) +
+                      " tokens (raise --ctx)",
+                  std::nullopt};
+      // The long shared system prompt makes every other Sample's prompt as long: stop the Run.
+      error.permanent = !prompt.empty();
+      (*it)->done.set_value(Unexpected{std::move(error)});
       it = queue.erase(it);
       continue;
     }

@@ -1,11 +1,12 @@
 // Backoff delays for retries: exponential with "full jitter" between half and all of the step, and
-// the server's Retry-After honoured as a floor. Pure functions so tests can pin them.
+// the server's Retry-After honoured as a floor with up to a fifth added, so that workers told to
+// wait the same time do not retry in lockstep. Pure functions so tests can pin them.
 #pragma once
 
 #include <cstdint>
 
+#include "afbench/model_client.h"
 #include "afbench/result.h"
-#include "afbench/runner.h"
 
 namespace afbench {
 

@@ -1,0 +1,21 @@
+// Row-level reads and writes of the model_calls table (judge votes and other calls that are not a
+// Sample's Turns). The caller (Store) holds the lock.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+
+#include "afbench/store.h"
+
+namespace afbench::rows {
+
+/// Creates model_calls if the file has none (stores of format 1 gain it on open).
+Status CreateModelCallsTable(sqlite3* db);
+Status InsertModelCall(sqlite3* db, const ModelCallKey& key, const StoredModelCall& call);
+Result<std::optional<StoredModelCall>> SelectModelCall(sqlite3* db, const ModelCallKey& key);
+Result<int64_t> CountModelCalls(sqlite3* db, const std::string& run_id,
+                                const std::string& caller_prefix);
+
+}  // namespace afbench::rows
