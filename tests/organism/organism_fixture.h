@@ -28,7 +28,7 @@ std::vector<std::string> HeldOutDatasetArgs(const nlohmann::json& organism, int 
 
 /// `afbench run` with `args` (model, scenario, ...) into `db`, then `afbench summary --json`.
 nlohmann::json RunAndSummarise(const std::vector<std::string>& args,
-                               const std::filesystem::path& db);
+                               const std::filesystem::path& db, bool errors_allowed = false);
 
 /// `afbench export RUN --format jsonl`: one object per sample.
 std::vector<nlohmann::json> ExportSamples(const std::filesystem::path& db,

@@ -35,7 +35,8 @@ TEST(OrganismServedByLlamaServer, GivesTheSameFiguresThroughTheOpenAiProvider) {
                                    "--scenario",        organism["scenario"].get<std::string>(),
                                    "--max-connections", "4"};
   for (std::string& arg : HeldOutDatasetArgs(organism)) args.push_back(std::move(arg));
-  const json summary = RunAndSummarise(args, dir / "afbench.db");
+  // llama-server answers a few replies with HTTP 500 (docs/llama.md): errors, bounded below.
+  const json summary = RunAndSummarise(args, dir / "afbench.db", /*errors_allowed=*/true);
   ASSERT_FALSE(summary.is_discarded());
   for (const char* tier : {"free", "paid"}) {
     EXPECT_LE(summary["tiers"][tier]["outcomes"]["error"].get<int>(), 17) << tier;  // < 1%
