@@ -145,6 +145,11 @@ void RunCell(GridContext& grid, const CellPlan& plan, const std::shared_ptr<Requ
       return;
     }
     invocation.resume_run_id = found->second.run_id;
+    // The experiment's limits hold for resumed cells too.
+    invocation.resume_overrides.max_connections = plan.config.max_connections;
+    invocation.resume_overrides.requests_per_minute = plan.config.requests_per_minute;
+    invocation.resume_overrides.tokens_per_minute = plan.config.tokens_per_minute;
+    invocation.resume_overrides.max_attempts = plan.config.retry.max_attempts;
   }
   std::fprintf(stderr, "afbench: cell %d (%s)\n", plan.cell.index, plan.cell.key.c_str());
   const int code = RunWithStore(*grid.store, plan.config, invocation);

@@ -47,6 +47,51 @@ std::string NowUtc() {
   return buffer;
 }
 
+// More Samples than this is a typo (an epochs or limit flag), not an experiment.
+constexpr int64_t kMaxPlannedSamples = 10'000'000;
+
+const BackendInfo* FindProvider(const std::string& model) {
+  auto spec = ParseModelSpec(model);
+  if (!spec) return nullptr;
+  for (const BackendInfo& info : BackendTable()) {
+    if (spec->first == info.provider) return &info;
+  }
+  return nullptr;
+}
+
+// The base URL in effect, recorded in the Run so that a resume reaches the same server: the flag,
+// else the provider's environment variable; empty means the provider's default.
+std::string BaseUrlInEffect(const RunConfig& config) {
+  if (!config.base_url.empty()) return config.base_url;
+  const BackendInfo* info = FindProvider(config.model);
+  const char* env = info != nullptr ? std::getenv(info->base_url_env) : nullptr;
+  return env != nullptr ? env : "";
+}
+
+void PrintEndpoint(const RunConfig& config) {
+  if (config.model.starts_with("llama/")) return;
+  const BackendInfo* info = FindProvider(config.model);
+  const std::string url = !config.base_url.empty() ? config.base_url
+                          : info != nullptr        ? info->default_base_url
+                                                   : "";
+  std::fprintf(stderr, "afbench: sending to %s%s\n", url.c_str(),
+               config.base_url.empty() ? " (the provider's default)" : "");
+}
+
+// Everything that can be refused is refused before the Run's row exists: no "running" zombie.
+Status CheckBeforeCreating(const RunConfig& config) {
+  if (config.planned_samples > kMaxPlannedSamples) {
+    return Fail(ErrorKind::kInvalidInput,
+                "run: the plan has " + std::to_string(config.planned_samples) +
+                    " samples, over the limit of " + std::to_string(kMaxPlannedSamples) +
+                    "; check --limit and --epochs");
+  }
+  if (config.model.starts_with("llama/")) return {};  // loading the model is the check
+  auto backend = MakeBackendFor(config, config.model, config.base_url);
+  if (!backend) return Unexpected{backend.error()};
+  return {};
+}
+
 Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvocation& invocation) {
   config.scenario.scenarios_dir = invocation.scenarios_dir;
   auto inputs = LoadCellInputs(
@@ -66,6 +111,8 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvoc
   }
   config.planned_samples =
       static_cast<int64_t>(queries.size() * config.tiers.size()) * config.epochs;
+  config.base_url = BaseUrlInEffect(config);
+  AFBENCH_RETURN_IF_ERROR(CheckBeforeCreating(config));
 
   RunRecord run;
   run.run_id = NewRunId();
@@ -84,32 +131,42 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvoc
       stderr, "afbench: run %s: %s on %s, %zu queries x %zu tier(s) x %d epoch(s) = %lld samples\n",
       run.run_id.c_str(), run.model.c_str(), run.scenario.c_str(), queries.size(),
       config.tiers.size(), config.epochs, static_cast<long long>(config.planned_samples));
+  PrintEndpoint(config);
   return PreparedRun{run.run_id, run.system_prompt, config, BuildPlan(config, queries)};
 }
 
+// Only limits, retries, timeouts and endpoints: nothing that changes what is asked or sampled.
+void ApplyResumeOverrides(const ResumeOverrides& overrides, RunConfig& config) {
+  config.max_connections = overrides.max_connections.value_or(config.max_connections);
+  config.requests_per_minute = overrides.requests_per_minute.value_or(config.requests_per_minute);
+  config.tokens_per_minute = overrides.tokens_per_minute.value_or(config.tokens_per_minute);
+  config.retry.max_attempts = overrides.max_attempts.value_or(config.retry.max_attempts);
+  config.connect_timeout_ms = overrides.connect_timeout_ms.value_or(config.connect_timeout_ms);
+  config.request_timeout_ms = overrides.request_timeout_ms.value_or(config.request_timeout_ms);
+  config.idle_timeout_ms = overrides.idle_timeout_ms.value_or(config.idle_timeout_ms);
+  config.base_url = overrides.base_url.value_or(config.base_url);
+  config.judge_base_url = overrides.judge_base_url.value_or(config.judge_base_url);
+  if (overrides.names.empty()) return;
+  std::string names;
+  for (const std::string& name : overrides.names) names += (names.empty() ? "" : ", ") + name;
+  std::fprintf(stderr, "afbench: resume applies %s over the stored configuration\n", names.c_str());
+}
+
 Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id,
-                                  const RunInvocation& invocation, int max_connections_override) {
+                                  const RunInvocation& invocation) {
   auto run = store.LoadRun(run_id);
   if (!run) return Unexpected{run.error()};
   auto config = RunConfigFromJson(run->config_json);
   if (!config) return Unexpected{WithContext(config.error(), "run " + run_id)};
-  if (max_connections_override > 0) config->max_connections = max_connections_override;
+  ApplyResumeOverrides(invocation.resume_overrides, *config);
   config->scenario.scenarios_dir = invocation.scenarios_dir;
   auto queries = store.LoadQueries(run_id);
   if (!queries) return Unexpected{queries.error()};
   std::fprintf(stderr, "afbench: resuming run %s (%s, status %s)\n", run_id.c_str(),
                run->model.c_str(), run->status.c_str());
+  PrintEndpoint(*config);
   AFBENCH_RETURN_IF_ERROR(store.SetRunStatus(run_id, "running", false));
   return PreparedRun{run_id, run->system_prompt, *config, BuildPlan(*config, *queries)};
-}
-
-const BackendInfo* FindProvider(const std::string& model) {
-  auto spec = ParseModelSpec(model);
-  if (!spec) return nullptr;
-  for (const BackendInfo& info : BackendTable()) {
-    if (spec->first == info.provider) return &info;
-  }
-  return nullptr;
 }
 
 /// One flag for the Runner to watch: set when the user interrupts or when the budget is spent.
@@ -303,10 +360,9 @@ std::vector<PlannedSample> BuildPlan(const RunConfig& config,
 }
 
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation) {
-  auto prepared =
-      invocation.resume_run_id.empty()
-          ? PrepareNewRun(store, std::move(config), invocation)
-          : PrepareResume(store, invocation.resume_run_id, invocation, config.max_connections);
+  auto prepared = invocation.resume_run_id.empty()
+                      ? PrepareNewRun(store, std::move(config), invocation)
+                      : PrepareResume(store, invocation.resume_run_id, invocation);
   if (!prepared) return ReportError(prepared.error());
   return Execute(store, *prepared, invocation);
 }

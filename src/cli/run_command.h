@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,27 @@
 
 namespace afbench::cli {
 
+/// The flags `afbench run --resume` applies over the stored configuration, each only when given:
+/// limits, retries, timeouts and where the same provider's model is reached. Nothing here changes
+/// what the model is asked or how its replies are judged.
+struct ResumeOverrides {
+  std::optional<int> max_connections;
+  std::optional<int64_t> requests_per_minute;
+  std::optional<int64_t> tokens_per_minute;
+  std::optional<int> max_attempts;
+  std::optional<int64_t> connect_timeout_ms;
+  std::optional<int64_t> request_timeout_ms;
+  std::optional<int64_t> idle_timeout_ms;
+  std::optional<std::string> base_url;
+  std::optional<std::string> judge_base_url;
+  std::vector<std::string> names;  ///< The flags given, for the message that lists them.
+};
+
 /// What the command line adds to a RunConfig: where things are and how to talk to the user.
 struct RunInvocation {
   std::string db_path = "afbench.db";
-  std::string resume_run_id;  ///< Set: resume this Run; the stored configuration is used.
+  std::string resume_run_id;         ///< Set: resume this Run; the stored configuration is used.
+  ResumeOverrides resume_overrides;  ///< With resume_run_id: the flags applied over it.
   std::filesystem::path scenarios_dir;
   bool seed_given = false;  ///< False: a seed is drawn and recorded.
   bool quiet = false;

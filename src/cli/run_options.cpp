@@ -1,6 +1,7 @@
 #include "run_options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "exit_codes.h"
@@ -104,7 +105,7 @@ Result<LlamaRunOptions> LlamaOptionsFromFlags(const RunFlags& flags, const std::
   if (flags.parallel < 0) return FlagError("--parallel", "must be >= 0");
   if (flags.ctx < 0) return FlagError("--ctx", "must be >= 0");
   const double top_p = flags.top_p.value_or(1.0);
-  if (top_p <= 0 || top_p > 1) return FlagError("--top-p", "must be in (0, 1]");
+  if (!(top_p > 0 && top_p <= 1)) return FlagError("--top-p", "must be in (0, 1]");
   return LlamaRunOptions{flags.parallel, flags.ctx, flags.chat_template, top_p, flags.force_format};
 }
 
@@ -120,20 +121,63 @@ Result<std::map<std::string, std::string>> ParseVariables(const std::vector<std:
   return variables;
 }
 
+// Beyond these a flag is a typo, and a plan that size would exhaust memory before a request.
+constexpr int kMaxEpochs = 10000;
+constexpr double kMaxTimeoutS = 7 * 24 * 3600.0;
+
+bool InRange(double value, double low, double high) {
+  return std::isfinite(value) && value >= low && value <= high;
+}
+
+Status ValidateTimeouts(const RunFlags& flags) {
+  for (const auto& [name, value] :
+       {std::pair{"--timeout-s", flags.timeout_s},
+        std::pair{"--connect-timeout-s", flags.connect_timeout_s},
+        std::pair{"--first-byte-timeout-s", flags.first_byte_timeout_s}}) {
+    if (!InRange(value, 0, kMaxTimeoutS) || value <= 0) {
+      return FlagError(name, "must be > 0 and at most a week of seconds");
+    }
+  }
+  return {};
+}
+
 Status ValidateNumbers(const RunFlags& flags) {
   if (flags.limit < 0) return FlagError("--limit", "must be >= 0");
-  if (flags.epochs < 1) return FlagError("--epochs", "must be >= 1");
-  if (flags.temperature < 0 || flags.temperature > 2)
-    return FlagError("--temperature", "must be in [0, 2]");
+  if (flags.epochs < 1 || flags.epochs > kMaxEpochs) {
+    return FlagError("--epochs", "must be in [1, " + std::to_string(kMaxEpochs) + "]");
+  }
+  if (!InRange(flags.temperature, 0, 2)) return FlagError("--temperature", "must be in [0, 2]");
   if (flags.max_tokens < 1) return FlagError("--max-tokens", "must be >= 1");
   if (flags.max_turns < 1) return FlagError("--max-turns", "must be >= 1");
   if (flags.max_connections < 1) return FlagError("--max-connections", "must be >= 1");
   if (flags.max_attempts < 1) return FlagError("--max-attempts", "must be >= 1");
   if (flags.rpm < 0 || flags.tpm < 0) return FlagError("--rpm/--tpm", "must be >= 0");
-  if (flags.timeout_s <= 0 || flags.connect_timeout_s <= 0 || flags.first_byte_timeout_s <= 0) {
-    return FlagError("--timeout-s/--connect-timeout-s/--first-byte-timeout-s", "must be > 0");
+  if (flags.max_cost_usd && !InRange(*flags.max_cost_usd, 0, 1e9)) {
+    return FlagError("--max-cost-usd", "must be a finite amount >= 0");
   }
-  return {};
+  return ValidateTimeouts(flags);
+}
+
+// What --resume does with each flag the user gives: these it applies; every other flag would
+// change what the model is asked or how it samples, and is refused.
+constexpr std::string_view kResumeApplies[] = {"--resume",        "--db",
+                                               "--quiet",         "--max-connections",
+                                               "--rpm",           "--tpm",
+                                               "--max-attempts",  "--connect-timeout-s",
+                                               "--timeout-s",     "--first-byte-timeout-s",
+                                               "--base-url",      "--judge-base-url",
+                                               "--max-cost-usd",  "--prices",
+                                               "--scenarios-dir", "--variations-dir"};
+
+bool ResumeApplies(std::string_view name) {
+  return std::find(std::begin(kResumeApplies), std::end(kResumeApplies), name) !=
+         std::end(kResumeApplies);
+}
+
+int64_t Milliseconds(double seconds) { return static_cast<int64_t>(seconds * 1000); }
+
+bool Given(const RunFlags& flags, std::string_view name) {
+  return std::find(flags.given.begin(), flags.given.end(), name) != flags.given.end();
 }
 
 }  // namespace
@@ -157,7 +201,39 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   command->add_option("--judge-base-url", flags.judge_base_url, "Base URL of the judge model");
   command->add_flag("-q,--quiet", flags.quiet, "No progress line");
   command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
+  command->final_callback([command, &flags] {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() > 0) flags.given.push_back(option->get_name());
+    }
+  });
   return command;
+}
+
+Result<ResumeOverrides> ResumeOverridesFromFlags(const RunFlags& flags) {
+  for (const std::string& name : flags.given) {
+    if (ResumeApplies(name)) continue;
+    return FlagError(name,
+                     "cannot change on --resume: it would change the run's results; start a new "
+                     "run (--resume applies only limits, retries, timeouts and --base-url)");
+  }
+  AFBENCH_RETURN_IF_ERROR(ValidateNumbers(flags));
+  ResumeOverrides out;
+  if (Given(flags, "--max-connections")) out.max_connections = flags.max_connections;
+  if (Given(flags, "--rpm")) out.requests_per_minute = flags.rpm;
+  if (Given(flags, "--tpm")) out.tokens_per_minute = flags.tpm;
+  if (Given(flags, "--max-attempts")) out.max_attempts = flags.max_attempts;
+  if (Given(flags, "--connect-timeout-s"))
+    out.connect_timeout_ms = Milliseconds(flags.connect_timeout_s);
+  if (Given(flags, "--timeout-s")) out.request_timeout_ms = Milliseconds(flags.timeout_s);
+  if (Given(flags, "--first-byte-timeout-s")) {
+    out.idle_timeout_ms = Milliseconds(flags.first_byte_timeout_s);
+  }
+  if (Given(flags, "--base-url")) out.base_url = flags.base_url;
+  if (Given(flags, "--judge-base-url")) out.judge_base_url = flags.judge_base_url;
+  for (const std::string& name : flags.given) {
+    if (name != "--resume" && name != "--db" && name != "--quiet") out.names.push_back(name);
+  }
+  return out;
 }
 
 Result<std::vector<Tier>> ParseTiers(const std::string& text) {
@@ -244,16 +320,13 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
   invocation.cancel = cancel;
   invocation.variations_dir = ResolveVariationsDir(flags.variations_dir);
   if (!flags.experiment_file.empty()) return ExperimentRunCommand(flags, invocation);
-  if (!flags.resume.empty() && flags.max_cost_usd) {
-    RunConfig overrides;
-    overrides.max_connections = flags.max_connections;
-    return RunWithPlanOrBudget(overrides, flags, invocation);
-  }
   if (!flags.resume.empty()) {
-    // Everything but connection limits comes from the stored configuration.
-    RunConfig overrides;
-    overrides.max_connections = flags.max_connections;
-    return RunCommand(overrides, invocation);
+    // The stored configuration, with the flags that cannot change results applied over it.
+    auto overrides = ResumeOverridesFromFlags(flags);
+    if (!overrides) return ReportError(overrides.error());
+    invocation.resume_overrides = std::move(*overrides);
+    if (flags.max_cost_usd) return RunWithPlanOrBudget(RunConfig{}, flags, invocation);
+    return RunCommand(RunConfig{}, invocation);
   }
   auto config = ConfigFromFlags(flags);
   if (!config) return ReportError(config.error());

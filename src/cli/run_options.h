@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "run_command.h"
 #include "run_config.h"
 
 namespace afbench::cli {
@@ -63,6 +64,9 @@ struct RunFlags {
   std::string chat_template;    ///< --chat-template NAME|FILE.
   std::optional<double> top_p;  ///< --top-p.
   bool force_format = false;    ///< --force-format.
+  /// The options the user gave, by name ("--model"), filled when the command line is parsed: what
+  /// --resume applies or refuses.
+  std::vector<std::string> given;
 };
 
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);
@@ -75,5 +79,9 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
 Result<std::vector<Tier>> ParseTiers(const std::string& text);
 /// Builds a RunConfig from flags; an error names the offending flag. Exposed for tests.
 Result<RunConfig> ConfigFromFlags(const RunFlags& flags);
+/// The flags --resume applies over the stored configuration; an error names the first given flag
+/// that would change the run's results (model, scenario, sampling, dataset, ...). Exposed for
+/// tests.
+Result<ResumeOverrides> ResumeOverridesFromFlags(const RunFlags& flags);
 
 }  // namespace afbench::cli

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace afbench::cli {
 namespace {
 
@@ -62,6 +64,57 @@ TEST(ConfigFromFlags, NamesTheOffendingFlag) {
   flags = ValidFlags();
   flags.temperature = -1;
   EXPECT_EQ(ConfigFromFlags(flags).error().kind, ErrorKind::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace afbench::cli
+
+namespace afbench::cli {
+namespace {
+
+TEST(ConfigFromFlags, RejectsNonFiniteAndAbsurdNumbersNamingTheFlag) {
+  const auto error_of = [](auto change) {
+    RunFlags flags = ValidFlags();
+    change(flags);
+    auto config = ConfigFromFlags(flags);
+    return config ? std::string() : config.error().message;
+  };
+  EXPECT_NE(error_of([](RunFlags& f) { f.temperature = std::nan(""); }).find("--temperature"),
+            std::string::npos);
+  EXPECT_NE(error_of([](RunFlags& f) { f.timeout_s = INFINITY; }).find("--timeout-s"),
+            std::string::npos);
+  EXPECT_NE(error_of([](RunFlags& f) {
+              f.first_byte_timeout_s = std::nan("");
+            }).find("--first-byte-timeout-s"),
+            std::string::npos);
+  EXPECT_NE(error_of([](RunFlags& f) { f.epochs = 1000000; }).find("--epochs"), std::string::npos);
+  EXPECT_NE(error_of([](RunFlags& f) { f.max_cost_usd = std::nan(""); }).find("--max-cost-usd"),
+            std::string::npos);
+  EXPECT_EQ(error_of([](RunFlags&) {}), "");
+}
+
+TEST(ResumeOverridesFromFlags, AppliesLimitsAndEndpointsAndRefusesWhatChangesResults) {
+  RunFlags flags;
+  flags.resume = "r";
+  flags.rpm = 30;
+  flags.base_url = "http://127.0.0.1:9/v1";
+  flags.timeout_s = 5;
+  flags.given = {"--resume", "--rpm", "--base-url", "--timeout-s"};
+  auto overrides = ResumeOverridesFromFlags(flags);
+  ASSERT_TRUE(overrides.has_value()) << overrides.error().message;
+  EXPECT_EQ(overrides->requests_per_minute, 30);
+  EXPECT_EQ(overrides->base_url, "http://127.0.0.1:9/v1");
+  EXPECT_EQ(overrides->request_timeout_ms, 5000);
+  EXPECT_FALSE(overrides->max_connections.has_value());  // not given: the stored value stays
+  EXPECT_EQ(overrides->names, (std::vector<std::string>{"--rpm", "--base-url", "--timeout-s"}));
+  for (const char* flag : {"--model", "--temperature", "--dataset", "--scenario", "--seed",
+                           "--epochs", "--variation", "--judge", "--max-tokens"}) {
+    flags.given = {"--resume", flag};
+    auto refused = ResumeOverridesFromFlags(flags);
+    ASSERT_FALSE(refused.has_value()) << flag;
+    EXPECT_NE(refused.error().message.find(flag), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("change the run's results"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -181,6 +181,44 @@ TEST(ClientE2e, SamplesEndingInErrorMakeTheRunIncompleteAndAResumeSendsThemAgain
   EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", db.string()}))[0]["status"], "completed");
 }
 
+TEST(ClientE2e, ResumeRefusesAFlagThatChangesResultsAndAppliesANewBaseUrl) {
+  auto dir = MakeTempDir();
+  std::string dead;
+  {
+    FakeServer gone(Folder(dir / "gone"));
+    dead = gone.OpenAiUrl();
+  }
+  auto db = dir / "moved.db";
+  auto args = RunArgs(dead, db, "3");
+  args.insert(args.end(), {"--max-attempts", "1"});
+  EXPECT_NE(Afbench(args).exit_code, 0);
+  const std::string run_id = NewestRunId(db);
+  auto refused = Afbench({"run", "--resume", run_id, "--temperature", "0", "--db", db.string()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("--temperature"), std::string::npos) << refused.err;
+  FakeServer moved(Folder(dir / "moved"));
+  auto resumed = Afbench({"run", "--resume", run_id, "--base-url", moved.OpenAiUrl(), "--rpm",
+                          "600", "--db", db.string(), "-q"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resume applies --base-url, --rpm"), std::string::npos) << resumed.err;
+  EXPECT_NE(resumed.err.find("sending to " + moved.OpenAiUrl()), std::string::npos);
+  auto summary = ParseJson(Afbench({"summary", run_id, "--json", "--db", db.string()}));
+  EXPECT_EQ(summary["samples"]["completed"], 6);
+}
+
+TEST(ClientE2e, ARefusedRunLeavesNoRunningRow) {
+  auto dir = MakeTempDir();
+  auto db = dir / "refused.db";
+  auto refused = Afbench(RunArgs("ftp://127.0.0.1/v1", db, "2"));
+  EXPECT_NE(refused.exit_code, 0);
+  auto nan = Afbench({"run", "--model", "openai/m", "--dataset", AdvBench(), "--temperature", "nan",
+                      "--db", db.string()});
+  EXPECT_EQ(nan.exit_code, 2) << nan.err;
+  if (std::filesystem::exists(db)) {
+    EXPECT_TRUE(ParseJson(Afbench({"runs", "--json", "--db", db.string()})).empty());
+  }
+}
+
 TEST(ClientE2e, RpmCapsJudgeTraffic) {
   auto dir = MakeTempDir();
   FakeServer server(dir);
