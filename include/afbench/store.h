@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,14 @@ struct StoredModelCall {
   int64_t latency_ms = 0;
 };
 
+/// Who holds the right to write a Run (or an experiment): one writer at a time.
+struct LeaseHolder {
+  std::string owner;  ///< Unique per process and acquisition.
+  std::string host;
+  int64_t pid = 0;
+  int64_t heartbeat_ms = 0;  ///< Unix time of the holder's last heartbeat.
+};
+
 /// A completed Sample as read back for summaries and exports.
 struct StoredSample {
   Transcript transcript;
@@ -113,6 +122,16 @@ class Store {
   Result<std::optional<StoredModelCall>> LoadModelCall(const ModelCallKey& key);
   /// Commits one model call's reply. Saving a key twice keeps the first reply.
   Status SaveModelCall(const ModelCallKey& key, const StoredModelCall& call);
+  /// Takes the lease `name` for `me` when it is free, already `me`'s, or stale (`is_stale` says so
+  /// of the current holder); otherwise returns the holder. Atomic across processes.
+  Result<std::optional<LeaseHolder>> AcquireLease(
+      const std::string& name, const LeaseHolder& me,
+      const std::function<bool(const LeaseHolder&)>& is_stale);
+  /// Refreshes `owner`'s heartbeat; fails with kNotFound when the lease was taken over.
+  Status RenewLease(const std::string& name, const std::string& owner, int64_t heartbeat_ms);
+  /// Gives the lease up (no-op when `owner` no longer holds it).
+  Status ReleaseLease(const std::string& name, const std::string& owner);
+
   /// How many model calls are stored for `run_id` and callers starting with `caller_prefix`.
   Result<int64_t> CountModelCalls(const std::string& run_id, const std::string& caller_prefix);
 

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "afbench/lease.h"
 #include "exit_codes.h"
 
 namespace afbench::cli {
@@ -223,6 +224,9 @@ int ExperimentRunCommand(const RunFlags& flags, const RunInvocation& invocation)
   }
   auto store = Store::Open(invocation.db_path);
   if (!store) return ReportError(store.error());
+  // The same experiment started twice would create every cell's run twice: one writer.
+  auto lease = Lease::Acquire(**store, "experiment/" + spec->id);
+  if (!lease) return ReportError(lease.error());
   auto existing = ExistingCells(**store, spec->id);
   if (!existing) return ReportError(existing.error());
   CostMeter meter(limit);

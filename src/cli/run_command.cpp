@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "afbench/compliance.h"
+#include "afbench/lease.h"
 #include "afbench/store.h"
 #include "afbench/summary.h"
 #include "afbench/version.h"
@@ -250,19 +251,25 @@ int FinishRun(Store& store, const PreparedRun& prepared, const RunInvocation& in
   return kExitFailure;
 }
 
+// A Run that could not start is `failed`, never left `running`.
+int FailBeforeStart(Store& store, const PreparedRun& prepared, const Error& error) {
+  (void)store.SetRunStatus(prepared.run_id, "failed", false);
+  return ReportError(error);
+}
+
 int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invocation) {
   const RunConfig& config = prepared.config;
   auto backend = MakeBackendFor(config, config.model, config.base_url);
-  if (!backend) return ReportError(backend.error());
+  if (!backend) return FailBeforeStart(store, prepared, backend.error());
   auto price = PriceForRun(store, prepared.run_id, config, invocation);
-  if (!price) return ReportError(price.error());
+  if (!price) return FailBeforeStart(store, prepared, price.error());
   StopSignal stop(invocation.cancel);
   ModelClient client(**backend,
                      ClientOptionsFor(config, config.model, stop.flag(), invocation.gate));
   auto judges =
       MakeRunJudges(config, {&store, prepared.run_id, stop.flag(), client.shared_gate(),
                              invocation.cost_meter != nullptr ? invocation.prices : nullptr});
-  if (!judges) return ReportError(judges.error());
+  if (!judges) return FailBeforeStart(store, prepared, judges.error());
   ComplianceTagClassifier compliance;
   ProgressPrinter printer(stderr);
   RunnerOptions options = RunnerOptionsFor(config);
@@ -360,10 +367,22 @@ std::vector<PlannedSample> BuildPlan(const RunConfig& config,
 }
 
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation) {
+  // One writer per Run: a resume takes the lease before it touches anything.
+  std::unique_ptr<Lease> lease;
+  if (!invocation.resume_run_id.empty()) {
+    auto taken = Lease::Acquire(store, "run/" + invocation.resume_run_id);
+    if (!taken) return ReportError(taken.error());
+    lease = std::move(*taken);
+  }
   auto prepared = invocation.resume_run_id.empty()
                       ? PrepareNewRun(store, std::move(config), invocation)
                       : PrepareResume(store, invocation.resume_run_id, invocation);
   if (!prepared) return ReportError(prepared.error());
+  if (!lease) {
+    auto taken = Lease::Acquire(store, "run/" + prepared->run_id);
+    if (!taken) return FailBeforeStart(store, *prepared, taken.error());
+    lease = std::move(*taken);
+  }
   return Execute(store, *prepared, invocation);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "call_rows.h"
+#include "lease_rows.h"
 #include "sqlite.h"
 
 namespace afbench {
@@ -100,17 +101,20 @@ Status CreateSchema(sqlite3* db) {
   return sqlite::InTransaction(db, [&]() -> Status {
     AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, kCreateTables));
     AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
+    AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
     AFBENCH_RETURN_IF_ERROR(
         sqlite::Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId)));
     return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
   });
 }
 
-// Format 1 had no model_calls table; adding it changes nothing format 1 readers rely on.
+// Format 1 had no model_calls table, format 2 no leases table; CREATE IF NOT EXISTS adds what is
+// missing and changes nothing an older format relies on.
 Status Upgrade(sqlite3* db, int64_t version) {
   if (version >= kSchemaVersion) return {};
   return sqlite::InTransaction(db, [&]() -> Status {
     AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
+    AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
     return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
   });
 }

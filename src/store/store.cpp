@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "call_rows.h"
+#include "lease_rows.h"
 #include "schema.h"
 #include "sqlite.h"
 #include "store_rows.h"
@@ -134,6 +135,44 @@ Result<int64_t> Store::CountModelCalls(const std::string& run_id,
                                        const std::string& caller_prefix) {
   std::lock_guard lock(impl_->mutex);
   return rows::CountModelCalls(impl_->db.get(), run_id, caller_prefix);
+}
+
+}  // namespace afbench
+
+namespace afbench {
+
+Result<std::optional<LeaseHolder>> Store::AcquireLease(
+    const std::string& name, const LeaseHolder& me,
+    const std::function<bool(const LeaseHolder&)>& is_stale) {
+  std::lock_guard lock(impl_->mutex);
+  sqlite3* db = impl_->db.get();
+  std::optional<LeaseHolder> refused;
+  Status done = sqlite::InTransaction(db, [&]() -> Status {
+    auto holder = rows::SelectLease(db, name);
+    if (!holder) return Unexpected{holder.error()};
+    if (holder->has_value() && (*holder)->owner != me.owner && !is_stale(**holder)) {
+      refused = *holder;
+      return {};
+    }
+    return rows::WriteLease(db, name, me);
+  });
+  if (!done) return Unexpected{done.error()};
+  return refused;
+}
+
+Status Store::RenewLease(const std::string& name, const std::string& owner, int64_t heartbeat_ms) {
+  std::lock_guard lock(impl_->mutex);
+  auto changed = rows::TouchLease(impl_->db.get(), name, owner, heartbeat_ms);
+  if (!changed) return Unexpected{changed.error()};
+  if (*changed == 0) {
+    return Fail(ErrorKind::kNotFound, "store: the lease on " + name + " was taken over");
+  }
+  return {};
+}
+
+Status Store::ReleaseLease(const std::string& name, const std::string& owner) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::DeleteLease(impl_->db.get(), name, owner);
 }
 
 }  // namespace afbench

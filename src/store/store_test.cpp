@@ -245,5 +245,28 @@ TEST(Store, RefusesAStoreFromANewerAfbench) {
   EXPECT_NE(store.error().message.find("upgrade afbench"), std::string::npos);
 }
 
+TEST(Store, UpgradesAnOlderFormatInPlaceKeepingItsRuns) {
+  auto path = MakeTempDir() / "afbench.db";
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-12-03T00:00:00Z"), {}).has_value());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE model_calls; DROP TABLE leases; PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(path);
+  auto runs = store->ListRuns();
+  ASSERT_TRUE(runs.has_value());
+  ASSERT_EQ(runs->size(), 1u);
+  const LeaseHolder me{"owner", "host", 1, 0};
+  auto taken = store->AcquireLease("run/r1", me, [](const LeaseHolder&) { return false; });
+  ASSERT_TRUE(taken.has_value()) << taken.error().message;
+  EXPECT_FALSE(taken->has_value());
+  EXPECT_TRUE(store->CountModelCalls("r1", "judge/").has_value());
+}
+
 }  // namespace
 }  // namespace afbench

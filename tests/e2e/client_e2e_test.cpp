@@ -1,6 +1,7 @@
 // End-to-end tests of the model client's promises (docs/reliability.md): a judge's labelling killed
 // with SIGKILL pays no stored vote again and reaches the uninterrupted labels; a run against a dead
-// server is not stored as a result and resumes to the uninterrupted figures; --rpm caps judges.
+// server is not stored as a result and resumes to the uninterrupted figures; one writer per Run;
+// --rpm caps judges.
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -217,6 +218,75 @@ TEST(ClientE2e, ARefusedRunLeavesNoRunningRow) {
   if (std::filesystem::exists(db)) {
     EXPECT_TRUE(ParseJson(Afbench({"runs", "--json", "--db", db.string()})).empty());
   }
+}
+
+// An incomplete Run (its server was down) whose resume can then be started against `url`.
+std::string IncompleteRun(const std::filesystem::path& dir, const std::filesystem::path& db) {
+  std::string dead;
+  {
+    FakeServer gone(Folder(dir / "gone"));
+    dead = gone.OpenAiUrl();
+  }
+  auto args = RunArgs(dead, db, "6");
+  args.insert(args.end(), {"--max-attempts", "1"});
+  EXPECT_NE(Afbench(args).exit_code, 0);
+  return NewestRunId(db);
+}
+
+std::unique_ptr<Subprocess> StartResume(const std::filesystem::path& dir,
+                                        const std::filesystem::path& db, const std::string& run_id,
+                                        const std::string& url) {
+  SubprocessOptions options;
+  options.argv = {AfbenchBinary().string(), "run", "--resume", run_id,      "--base-url", url,
+                  "--max-connections",      "1",   "--db",     db.string(), "-q"};
+  options.stdout_path = dir / "first.out";
+  options.stderr_path = dir / "first.err";
+  return std::make_unique<Subprocess>(options);
+}
+
+void WaitForRequests(const FakeServer& server, size_t count) {
+  for (int i = 0; i < 500 && server.RequestIds().size() < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+TEST(ClientE2e, ASecondResumeOfARunBeingWrittenIsRefusedAndNothingIsPaidTwice) {
+  auto dir = MakeTempDir();
+  auto db = dir / "twice.db";
+  const std::string run_id = IncompleteRun(dir, db);
+  FakeServer slow(Folder(dir / "slow"), {"--delay-ms", "150"});
+  auto first = StartResume(dir, db, run_id, slow.OpenAiUrl());
+  WaitForRequests(slow, 1);
+  ASSERT_GE(slow.RequestIds().size(), 1u);
+  auto second =
+      Afbench({"run", "--resume", run_id, "--base-url", slow.OpenAiUrl(), "--db", db.string()});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.err.find("is being written by process"), std::string::npos) << second.err;
+  ASSERT_EQ(first->Wait(std::chrono::seconds(60)), 0);
+  const auto ids = slow.RequestIds();
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size())
+      << "a request was sent twice";
+  FakeServer clean(Folder(dir / "clean"));
+  ASSERT_EQ(Afbench(RunArgs(clean.OpenAiUrl(), dir / "clean.db", "6")).exit_code, 0);
+  EXPECT_EQ(ids.size(), clean.RequestIds().size()) << "the uninterrupted run's requests, once each";
+  auto summary = ParseJson(Afbench({"summary", run_id, "--json", "--db", db.string()}));
+  EXPECT_EQ(summary["samples"]["completed"], 12);
+}
+
+TEST(ClientE2e, TheLeaseOfAKilledWriterIsTakenOverAtOnce) {
+  auto dir = MakeTempDir();
+  auto db = dir / "killed.db";
+  const std::string run_id = IncompleteRun(dir, db);
+  FakeServer slow(Folder(dir / "slow"), {"--delay-ms", "150"});
+  auto first = StartResume(dir, db, run_id, slow.OpenAiUrl());
+  WaitForRequests(slow, 1);
+  first->Signal(SIGKILL);
+  ASSERT_EQ(first->Wait(std::chrono::seconds(10)), 128 + SIGKILL);
+  auto resumed = Afbench(
+      {"run", "--resume", run_id, "--base-url", slow.OpenAiUrl(), "--db", db.string(), "-q"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto summary = ParseJson(Afbench({"summary", run_id, "--json", "--db", db.string()}));
+  EXPECT_EQ(summary["samples"]["completed"], 12);
 }
 
 TEST(ClientE2e, RpmCapsJudgeTraffic) {
