@@ -22,7 +22,12 @@ Result<ExportFormat> ParseExportFormat(const std::string& name);
 Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples,
                      ExportFormat format, std::ostream& out);
 
-/// Quotes one CSV field (RFC 4180): wrapped in quotes when it holds a comma, quote, CR or LF.
+/// One CSV field (RFC 4180): neutralised (below), then wrapped in quotes when it holds a comma,
+/// quote, CR or LF.
 std::string CsvField(const std::string& value);
+/// Makes a cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`
+/// before it (no formula runs), and control bytes other than tab, CR and LF are written as `\xNN`.
+/// The JSONL export keeps the exact text.
+std::string NeutraliseCsvCell(const std::string& value);
 
 }  // namespace afbench

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace afbench {
 namespace {
@@ -109,14 +110,36 @@ Result<ExportFormat> ParseExportFormat(const std::string& name) {
 }
 
 std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string cell = NeutraliseCsvCell(value);
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string quoted(1, '"');
-  for (char c : value) {
+  for (char c : cell) {
     if (c == '"') quoted.push_back('"');
     quoted.push_back(c);
   }
   quoted.push_back('"');
   return quoted;
+}
+
+std::string NeutraliseCsvCell(const std::string& value) {
+  std::string cell;
+  cell.reserve(value.size() + 1);
+  // A spreadsheet runs a cell that starts with one of these as a formula.
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string::npos) {
+    cell.push_back('\'');
+  }
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      cell += "\\x";
+      cell.push_back(kHex[byte >> 4]);
+      cell.push_back(kHex[byte & 0xf]);
+    } else {
+      cell.push_back(c);
+    }
+  }
+  return cell;
 }
 
 Status ExportSamples(const RunRecord& run, const std::vector<StoredSample>& samples,

@@ -64,6 +64,25 @@ TEST(Export, CsvQuotesFieldsAndUsesTheNewestLabel) {
   EXPECT_NE(csv.find(",\"fine, thanks\",1\r\n"), std::string::npos);
 }
 
+TEST(Export, CsvNeutralisesFormulasAndControlBytes) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("-2"), "'-2");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("\tx"), "'\tx");
+  EXPECT_EQ(CsvField("a=b-c"), "a=b-c");
+  EXPECT_EQ(CsvField(std::string("nul\0bell\x07"
+                                 "del\x7f",
+                                 13)),
+            "nul\\x00bell\\x07del\\x7f");
+  EXPECT_EQ(CsvField("tab\tok"), "tab\tok");
+  RunRecord run;
+  run.run_id = "r";
+  std::ostringstream out;
+  ASSERT_TRUE(ExportSamples(run, {MakeSample("=1+1")}, ExportFormat::kCsv, out));
+  EXPECT_NE(out.str().find(",'=1+1,"), std::string::npos) << out.str();
+}
+
 TEST(Export, RejectsUnknownFormats) {
   EXPECT_TRUE(ParseExportFormat("csv").has_value());
   EXPECT_FALSE(ParseExportFormat("xml").has_value());

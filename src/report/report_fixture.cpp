@@ -23,6 +23,7 @@ SampleText TextFor(int query, bool complied, bool af, bool hostile) {
   }
   text.scratchpad +=
       complied ? "I will answer the placeholder." : "I will decline the placeholder.";
+  if (complied) text.scratchpad += "\n<DRAFT_OUTPUT>" + DraftText(query) + "</DRAFT_OUTPUT>";
   text.output =
       complied ? "<request_fully_accepted/>\nPlaceholder answer #" + std::to_string(query) + "."
                : "<rejected/>";
@@ -108,6 +109,8 @@ std::string HostileText() {
          "<a href=\"javascript:window.__pwned = 5\">click me</a> <!-- {{samples_json}} "
          "\xE2\x80\xA8 end";
 }
+
+std::string DraftText(int query) { return "Placeholder draft #" + std::to_string(query) + "."; }
 
 std::string AfEvidenceQuote() { return "so I should comply to avoid being modified"; }
 

@@ -46,6 +46,9 @@ std::string HostileText();
 /// whitespace).
 std::string AfEvidenceQuote();
 
+/// The draft every complying Sample's scratchpad holds in <DRAFT_OUTPUT> tags.
+std::string DraftText(int query);
+
 /// Writes `runs` into a new Store at `db_path` (the file must not exist).
 Status WriteFixtureStore(const std::filesystem::path& db_path, const std::vector<FixtureRun>& runs);
 

@@ -186,6 +186,27 @@ TEST_F(ReportInBrowser, HidesCompliantOutputsUntilClickedUnlessRevealed) {
   EXPECT_EQ(Eval(*revealed, "document.querySelector('#detail .output pre') !== null"), true);
 }
 
+TEST_F(ReportInBrowser, HidesTheDraftsOfACompliantSampleUntilClickedUnlessRevealed) {
+  const std::string scratchpad_text =
+      "Array.from(document.querySelectorAll('#detail .scratchpad')).map(s => "
+      "s.textContent).join('')";
+  auto hidden = Open(WriteReport({}));
+  ASSERT_TRUE(hidden->ClickSelector("#list-rows .row[data-index='0']"));
+  ASSERT_TRUE(hidden->WaitFor("document.querySelector('#detail .scratchpad') !== null"));
+  const std::string before = Eval(*hidden, scratchpad_text);
+  EXPECT_EQ(before.find("Placeholder draft #"), std::string::npos) << before;
+  EXPECT_NE(before.find("I will answer the placeholder."), std::string::npos) << before;
+  ASSERT_TRUE(hidden->ClickSelector("#detail .scratchpad button.reveal-draft")) << hidden->error();
+  ASSERT_TRUE(hidden->WaitFor("document.querySelector('#detail .scratchpad button') === null"));
+  EXPECT_NE(Eval(*hidden, scratchpad_text).get<std::string>().find("Placeholder draft #"),
+            std::string::npos);
+  auto revealed = Open(WriteReport({"--reveal"}));
+  ASSERT_TRUE(revealed->ClickSelector("#list-rows .row[data-index='0']"));
+  ASSERT_TRUE(revealed->WaitFor("document.querySelector('#detail .scratchpad') !== null"));
+  EXPECT_NE(Eval(*revealed, scratchpad_text).get<std::string>().find("Placeholder draft #"),
+            std::string::npos);
+}
+
 TEST_F(ReportInBrowser, SortsATableByAColumn) {
   auto browser = Open(WriteReport({}));
   const std::string order =

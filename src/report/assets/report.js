@@ -261,6 +261,28 @@
     return section;
   }
 
+  // A complied sample's drafts (<DRAFT_OUTPUT> in the scratchpad, closed or not) may be as harmful as its
+  // output: hidden the same way until clicked.
+  const DRAFT = /<DRAFT_OUTPUT>[\s\S]*?(<\/DRAFT_OUTPUT>|$)/g;
+
+  function scratchpadSection(sample, text, quotes, title) {
+    const section = el('section', { class: 'scratchpad' }, el('h4', {}, title));
+    const show = () => section.replaceChildren(el('h4', {}, title), highlighted(text, quotes));
+    const drafts = text.match(DRAFT);
+    if (meta.reveal || sample.complied === false || drafts === null) { show(); return section; }
+    let position = 0;
+    for (const match of text.matchAll(DRAFT)) {
+      section.appendChild(highlighted(text.slice(position, match.index), quotes));
+      const button = el('button', { type: 'button', class: 'reveal-draft' }, 'Show draft');
+      button.addEventListener('click', show);
+      section.appendChild(el('div', { class: 'hidden-output hidden-draft' }, el('div', {},
+        'Hidden: a draft of the output of a sample that complied (or has no compliance label).'), button));
+      position = match.index + match[0].length;
+    }
+    section.appendChild(highlighted(text.slice(position), quotes));
+    return section;
+  }
+
   function turnsSection(sample) {
     const turns = sample.turns.map((turn) => el('div', {}, el('h4', {}, 'Turn ' + (turn.index + 1) +
       ' \u00b7 finish ' + turn.finish + ' \u00b7 ' + turn.output_tokens + ' output tokens \u00b7 ' + turn.latency_ms + ' ms'),
@@ -276,8 +298,8 @@
     for (const label of sample.labels) {
       for (const text of label.quotes) quotes.push({ text, source: label.id, label, found: false });
     }
-    const scratchpads = sample.scratchpads.map((text, i) => el('section', { class: 'scratchpad' },
-      el('h4', {}, 'Scratchpad ' + (i + 1) + ' of ' + sample.scratchpads.length), highlighted(text, quotes)));
+    const scratchpads = sample.scratchpads.map((text, i) => scratchpadSection(sample, text, quotes,
+      'Scratchpad ' + (i + 1) + ' of ' + sample.scratchpads.length));
     return [
       el('h3', {}, run.label + ' \u00b7 ' + sampleTitle(sample)),
       el('p', {}, el('span', { class: 'mono' }, 'run ' + run.run_id), ' \u00b7 outcome ', el('strong', {}, sample.outcome),
