@@ -37,6 +37,10 @@ struct BackendOptions {
   int64_t request_timeout_ms = 600000;
   /// Longest silence before the first byte of a response or between bytes (a stalled connection).
   int64_t idle_timeout_ms = 300000;
+  /// The user named base_url (a flag, the provider's environment variable): the key may go to its
+  /// host. Otherwise (a URL from an experiment file) the key is sent only to the provider's own
+  /// host, that of BackendInfo::default_base_url.
+  bool base_url_named = false;
 };
 
 /// One row of the provider table.
@@ -55,6 +59,15 @@ const std::vector<BackendInfo>& BackendTable();
 /// Splits "openai/gpt-4o" -> provider "openai", model "gpt-4o"; error for unknown provider (list
 /// the known ones) or empty model.
 Result<std::pair<std::string, std::string>> ParseModelSpec(std::string_view spec);
+
+/// Refuses a base URL that is not http:// or https:// or that carries credentials
+/// (`user:password@host`); the error names the URL with the credentials masked.
+Status CheckBaseUrl(std::string_view url);
+/// The host of an http(s) URL, lowercase, without port or credentials ("" when there is none).
+std::string UrlHost(std::string_view url);
+/// Whether the API key of `options` is sent: always to the provider's own host, to any other host
+/// only when the user named the base URL.
+bool SendsKeyTo(const BackendOptions& options, const BackendInfo& info);
 
 /// Builds the Backend named by options.spec. Fails with kInvalidInput for a bad spec, base URL or
 /// timeout, and with kAuth when the provider's public endpoint is used without an API key.

@@ -1,5 +1,7 @@
 #include "afbench/backends.h"
 
+#include <cctype>
+
 #include "afbench/llama_backend.h"
 #include "http_backend.h"
 
@@ -9,15 +11,29 @@ namespace {
 using Factory = Result<std::unique_ptr<Backend>> (*)(const BackendOptions& options,
                                                      std::string model);
 
+const BackendInfo& InfoOf(std::string_view provider);
+
+// What an authentication error says when the key was withheld from a host the user did not name.
+std::string WithheldKeyHint(const BackendOptions& options, const BackendInfo& info) {
+  return std::string(" (") + info.api_key_env + " was not sent to " + UrlHost(options.base_url) +
+         ": that base URL came from a file, not from you; name it with a flag or " +
+         info.base_url_env + ", or trust the file's URLs)";
+}
+
+// `options` as MakeBackend resolved them: base_url set, base_url_named = SendsKeyTo.
 std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOptions& options,
                                   std::string model) {
-  HttpBackendOptions http{.dialect = dialect,
-                          .model = std::move(model),
-                          .base_url = options.base_url,
-                          .api_key = options.api_key,
-                          .connect_timeout_ms = options.connect_timeout_ms,
-                          .request_timeout_ms = options.request_timeout_ms,
-                          .idle_timeout_ms = options.idle_timeout_ms};
+  const bool send_key = options.base_url_named;
+  const bool withheld = !send_key && !options.api_key.empty();
+  HttpBackendOptions http{
+      .dialect = dialect,
+      .model = std::move(model),
+      .base_url = options.base_url,
+      .api_key = send_key ? options.api_key : std::string(),
+      .auth_hint = withheld ? WithheldKeyHint(options, InfoOf(dialect.provider)) : std::string(),
+      .connect_timeout_ms = options.connect_timeout_ms,
+      .request_timeout_ms = options.request_timeout_ms,
+      .idle_timeout_ms = options.idle_timeout_ms};
   return std::make_unique<HttpBackend>(std::move(http));
 }
 
@@ -72,6 +88,8 @@ const Entry* FindEntry(std::string_view provider) {
   return nullptr;
 }
 
+const BackendInfo& InfoOf(std::string_view provider) { return FindEntry(provider)->info; }
+
 std::string KnownProviders() {
   std::string names;
   for (const Entry& entry : Entries()) {
@@ -82,13 +100,8 @@ std::string KnownProviders() {
 }
 
 Status CheckOptions(const BackendOptions& options, const BackendInfo& info) {
-  std::string_view url = options.base_url;
-  if (url.empty()) url = info.default_base_url;
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    return Fail(ErrorKind::kInvalidInput,
-                "backend: " + std::string(info.provider) +
-                    ": base URL must start with http:// or https://: " + std::string(url));
-  }
+  Status url = CheckBaseUrl(options.base_url.empty() ? info.default_base_url : options.base_url);
+  if (!url) return Fail(WithContext(url.error(), "backend: " + std::string(info.provider)));
   if (options.connect_timeout_ms <= 0 || options.request_timeout_ms <= 0) {
     return Fail(ErrorKind::kInvalidInput,
                 "backend: " + std::string(info.provider) + ": timeouts must be positive");
@@ -99,6 +112,14 @@ Status CheckOptions(const BackendOptions& options, const BackendInfo& info) {
                 "backend: " + std::string(info.provider) + ": no API key: set " + info.api_key_env);
   }
   return {};
+}
+
+// "scheme://authority/path": the authority, or npos when `url` has no "://".
+std::string_view Authority(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  return rest.substr(0, rest.find_first_of("/?#"));
 }
 
 }  // namespace
@@ -139,6 +160,46 @@ Result<std::pair<std::string, std::string>> ParseModelSpec(std::string_view spec
   return std::make_pair(std::move(provider), std::move(model));
 }
 
+Status CheckBaseUrl(std::string_view url) {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    return Fail(ErrorKind::kInvalidInput,
+                "base URL must start with http:// or https://: " + std::string(url));
+  }
+  const std::string_view authority = Authority(url);
+  const size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    const size_t start = url.find("://") + 3;
+    return Fail(ErrorKind::kInvalidInput,
+                "base URL carries credentials (" + std::string(url.substr(0, start)) + "***@" +
+                    std::string(url.substr(start + at + 1)) +
+                    "): refused, so that they are never stored or printed; put the key in the "
+                    "provider's API-key variable");
+  }
+  if (authority.empty()) {
+    return Fail(ErrorKind::kInvalidInput, "base URL has no host: " + std::string(url));
+  }
+  return {};
+}
+
+std::string UrlHost(std::string_view url) {
+  std::string_view authority = Authority(url);
+  authority = authority.substr(authority.rfind('@') + 1);  // npos + 1 == 0
+  std::string_view host = authority;
+  if (authority.starts_with('[')) {
+    host = authority.substr(0, authority.find(']') + 1);  // [::1]:8080 -> [::1]
+  } else {
+    host = authority.substr(0, authority.find(':'));
+  }
+  std::string lower(host);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+bool SendsKeyTo(const BackendOptions& options, const BackendInfo& info) {
+  if (options.base_url.empty() || options.base_url_named) return true;
+  return UrlHost(options.base_url) == UrlHost(info.default_base_url);
+}
+
 Result<std::unique_ptr<Backend>> MakeBackend(const BackendOptions& options) {
   Result<std::pair<std::string, std::string>> parsed = ParseModelSpec(options.spec);
   if (!parsed) return Fail(parsed.error());
@@ -147,6 +208,7 @@ Result<std::unique_ptr<Backend>> MakeBackend(const BackendOptions& options) {
   AFBENCH_RETURN_IF_ERROR(CheckOptions(options, entry.info));
   BackendOptions resolved = options;
   if (resolved.base_url.empty()) resolved.base_url = entry.info.default_base_url;
+  resolved.base_url_named = SendsKeyTo(options, entry.info);
   return entry.make(resolved, std::move(parsed->second));
 }
 

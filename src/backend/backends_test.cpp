@@ -87,5 +87,38 @@ TEST(MakeBackend, RejectsBadUrlsTimeoutsAndSpecs) {
   EXPECT_EQ(MakeBackend({.spec = "nope/m"}).error().kind, ErrorKind::kInvalidInput);
 }
 
+TEST(CheckBaseUrl, RefusesCredentialsWithoutPrintingThem) {
+  Status refused = CheckBaseUrl("https://user:hunter2@proxy.example/v1");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(refused.error().message.find("hunter2"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("https://***@proxy.example/v1"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(MakeBackend({.spec = "openai/m", .base_url = "http://k@127.0.0.1:1/v1"}));
+  EXPECT_FALSE(CheckBaseUrl("ftp://h/v1"));
+  EXPECT_FALSE(CheckBaseUrl("http:///v1"));
+  EXPECT_TRUE(CheckBaseUrl("http://127.0.0.1:8000/v1?user=a@b"));  // '@' after the host is fine
+}
+
+TEST(UrlHost, IsLowercaseWithoutPortOrCredentials) {
+  EXPECT_EQ(UrlHost("https://API.OpenAI.com/v1"), "api.openai.com");
+  EXPECT_EQ(UrlHost("http://127.0.0.1:8000/v1"), "127.0.0.1");
+  EXPECT_EQ(UrlHost("http://[::1]:8000/v1"), "[::1]");
+  EXPECT_EQ(UrlHost("http://u:p@host.example:1"), "host.example");
+  EXPECT_EQ(UrlHost("not a url"), "");
+}
+
+TEST(SendsKeyTo, TheProvidersOwnHostOrANamedOne) {
+  const BackendInfo& openai = BackendTable()[0];
+  EXPECT_TRUE(SendsKeyTo({.spec = "openai/m"}, openai));
+  EXPECT_TRUE(SendsKeyTo({.spec = "openai/m", .base_url = "https://api.openai.com/v1/"}, openai));
+  EXPECT_FALSE(
+      SendsKeyTo({.spec = "openai/m", .base_url = "https://api.openai.com.evil/v1"}, openai));
+  EXPECT_FALSE(SendsKeyTo({.spec = "openai/m", .base_url = "http://127.0.0.1:8000/v1"}, openai));
+  EXPECT_TRUE(SendsKeyTo(
+      {.spec = "openai/m", .base_url = "http://127.0.0.1:8000/v1", .base_url_named = true},
+      openai));
+}
+
 }  // namespace
 }  // namespace afbench

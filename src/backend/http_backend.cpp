@@ -44,9 +44,13 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
     return Fail(
         Redacted(WithContext(response.error(), "backend: " + std::string(dialect.provider))));
   }
+  // Before anything reads the body: a reply or an error that echoes the key is redacted before an
+  // error message is cut to length (which could leave a prefix of the key) and before it is stored.
+  response->body = Redact(response->body, options_.api_key);
   if (response->status < 200 || response->status > 299) {
-    return Fail(
-        Redacted(HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now())));
+    Error error = HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now());
+    if (error.kind == ErrorKind::kAuth) error.message += options_.auth_hint;
+    return Fail(Redacted(std::move(error)));
   }
   Result<Generation> generation = dialect.decode(response->body, request.prefill);
   if (!generation) return Fail(Redacted(generation.error()));

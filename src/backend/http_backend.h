@@ -39,6 +39,7 @@ struct HttpBackendOptions {
   std::string model;
   std::string base_url;  ///< A trailing '/' is ignored.
   std::string api_key;
+  std::string auth_hint;  ///< Appended to a 401/403's message (why no key was sent).
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
   int64_t idle_timeout_ms = 300000;

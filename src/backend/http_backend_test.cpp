@@ -52,8 +52,9 @@ class HttpBackendTest : public ::testing::Test {
   }
 
   std::unique_ptr<Backend> Make(const std::string& spec, const std::string& base_url,
-                                std::string key = kSecret) {
+                                std::string key = kSecret, bool named = true) {
     BackendOptions options{.spec = spec, .base_url = base_url, .api_key = std::move(key)};
+    options.base_url_named = named;
     options.request_timeout_ms = 300;
     auto backend = MakeBackend(options);
     EXPECT_TRUE(backend) << backend.error().message;
@@ -160,6 +161,37 @@ TEST_F(HttpBackendTest, RejectedKeyIsAnAuthErrorThatNeverQuotesTheKey) {
   EXPECT_NE(error.message.find("[redacted]"), std::string::npos) << error.message;
 }
 
+TEST_F(HttpBackendTest, AKeyEchoedAcrossTheTruncationPointIsRedactedFirst) {
+  // The message is cut at 300 bytes: the key straddles the cut, so redacting afterwards would leave
+  // its first half in the message.
+  script_.status = 500;
+  script_.body = std::string(275, 'x');
+  script_.echo_credentials = true;
+  Error error = SendExpectingError(*OpenAi());
+  EXPECT_EQ(error.message.find(std::string(kSecret).substr(0, 8)), std::string::npos)
+      << error.message;
+}
+
+TEST_F(HttpBackendTest, AReplyThatEchoesTheKeyIsRedactedBeforeItIsReturned) {
+  script_.body = std::string(R"({"choices":[{"message":{"content":"your key is )") + kSecret +
+                 R"("},"finish_reason":"stop"}]})";
+  Result<Generation> generation = Send(*OpenAi());
+  ASSERT_TRUE(generation) << generation.error().message;
+  EXPECT_EQ(generation->text, "your key is [redacted]");
+}
+
+TEST_F(HttpBackendTest, TheKeyGoesToAHostTheUserDidNotNameOnlyWhenItIsTheProvidersOwn) {
+  script_.status = 401;
+  script_.body = R"({"error":{"message":"no key"}})";
+  Error error = SendExpectingError(*Make("openai/m", server_.Url() + "/v1", kSecret, false));
+  EXPECT_EQ(SeenHeader("Authorization"), "(absent)");
+  EXPECT_EQ(error.kind, ErrorKind::kAuth);
+  EXPECT_NE(error.message.find("OPENAI_API_KEY was not sent to 127.0.0.1"), std::string::npos)
+      << error.message;
+  SendExpectingError(*Make("openai/m", server_.Url() + "/v1", kSecret, true));
+  EXPECT_EQ(SeenHeader("Authorization"), std::string("Bearer ") + kSecret);
+}
+
 TEST_F(HttpBackendTest, InvalidJsonIsABadResponse) {
   script_.body = "{\"choices\": [";
   EXPECT_EQ(SendExpectingError(*OpenAi()).kind, ErrorKind::kBadResponse);
@@ -176,7 +208,10 @@ TEST_F(HttpBackendTest, SlowServerTimesOutAsTransient) {
 
 TEST(HttpBackend, RefusedConnectionIsTransient) {
   testing::RefusingPort closed;
-  auto backend = MakeBackend({.spec = "anthropic/m", .base_url = closed.Url(), .api_key = kSecret});
+  auto backend = MakeBackend({.spec = "anthropic/m",
+                              .base_url = closed.Url(),
+                              .api_key = kSecret,
+                              .base_url_named = true});
   ASSERT_TRUE(backend);
   Result<Generation> generation =
       (*backend)->Generate(Conversation{"", {{Role::kUser, "hi"}}}, GenerateRequest{});

@@ -46,6 +46,7 @@ Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
   BackendOptions options;
   options.spec = flags.judge;
   options.base_url = flags.judge_base_url;
+  options.base_url_named = true;  // the flag or the provider's variable: the user's own choice
   auto spec = ParseModelSpec(flags.judge);
   if (!spec) return Unexpected{spec.error()};
   for (const BackendInfo& info : BackendTable()) {

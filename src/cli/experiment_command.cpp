@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "afbench/backends.h"
 #include "afbench/lease.h"
 #include "exit_codes.h"
 
@@ -16,6 +17,7 @@ RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell,
   RunConfig config;
   config.model = cell.model.spec;
   config.base_url = cell.model.base_url;
+  config.base_url_from_file = !cell.model.base_url.empty() && !flags.trust_file_urls;
   config.scenario.name_or_path = cell.scenario;
   config.variations = cell.variations;
   config.dataset = spec.dataset;
@@ -35,6 +37,7 @@ RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell,
   } else if (spec.judge) {
     config.judge_model = spec.judge->spec;
     config.judge_base_url = spec.judge->base_url;
+    config.judge_base_url_from_file = !spec.judge->base_url.empty() && !flags.trust_file_urls;
   }
   config.experiment_id = spec.id;
   config.experiment_cell = cell.key;
@@ -201,9 +204,29 @@ int GridExitCode(const GridContext& grid) {
 
 }  // namespace
 
+namespace {
+
+// The file's base URLs are checked before anything prints them: credentials in one are refused.
+Status CheckFileUrls(const ExperimentSpec& spec) {
+  std::vector<ExperimentModel> models = spec.models;
+  if (spec.judge) models.push_back(*spec.judge);
+  for (const ExperimentModel& model : models) {
+    if (model.base_url.empty()) continue;
+    Status url = CheckBaseUrl(model.base_url);
+    if (!url) {
+      return Fail(WithContext(url.error(), "experiment: " + spec.file.string() + ": model " +
+                                               model.label + ": base_url"));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 int ExperimentRunCommand(const RunFlags& flags, const RunInvocation& invocation) {
   auto spec = LoadExperiment(flags.experiment_file);
   if (!spec) return ReportError(spec.error());
+  if (Status urls = CheckFileUrls(*spec); !urls) return ReportError(urls.error());
   auto prices = LoadPrices(flags, spec->prices);
   if (!prices) return ReportError(prices.error());
   const std::vector<ExperimentCell> cells = ExpandCells(*spec);

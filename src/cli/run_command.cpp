@@ -79,16 +79,22 @@ void PrintEndpoint(const RunConfig& config) {
                config.base_url.empty() ? " (the provider's default)" : "");
 }
 
-// Everything that can be refused is refused before the Run's row exists: no "running" zombie.
-Status CheckBeforeCreating(const RunConfig& config) {
+// Everything that can be refused is refused before the Run's row exists (or, on resume, before
+// its status changes): no "running" zombie.
+Status CheckBeforeStarting(const RunConfig& config) {
   if (config.planned_samples > kMaxPlannedSamples) {
     return Fail(ErrorKind::kInvalidInput,
                 "run: the plan has " + std::to_string(config.planned_samples) +
                     " samples, over the limit of " + std::to_string(kMaxPlannedSamples) +
                     "; check --limit and --epochs");
   }
+  if (!config.judge_model.empty() && !config.judge_model.starts_with("llama/")) {
+    auto judge = MakeBackendFor(config, config.judge_model, config.judge_base_url,
+                                config.judge_base_url_from_file);
+    if (!judge) return Unexpected{judge.error()};
+  }
   if (config.model.starts_with("llama/")) return {};  // loading the model is the check
-  auto backend = MakeBackendFor(config, config.model, config.base_url);
+  auto backend = MakeBackendFor(config, config.model, config.base_url, config.base_url_from_file);
   if (!backend) return Unexpected{backend.error()};
   return {};
 }
@@ -113,7 +119,7 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunConfig config, const RunInvoc
   config.planned_samples =
       static_cast<int64_t>(queries.size() * config.tiers.size()) * config.epochs;
   config.base_url = BaseUrlInEffect(config);
-  AFBENCH_RETURN_IF_ERROR(CheckBeforeCreating(config));
+  AFBENCH_RETURN_IF_ERROR(CheckBeforeStarting(config));
 
   RunRecord run;
   run.run_id = NewRunId();
@@ -147,6 +153,9 @@ void ApplyResumeOverrides(const ResumeOverrides& overrides, RunConfig& config) {
   config.idle_timeout_ms = overrides.idle_timeout_ms.value_or(config.idle_timeout_ms);
   config.base_url = overrides.base_url.value_or(config.base_url);
   config.judge_base_url = overrides.judge_base_url.value_or(config.judge_base_url);
+  if (overrides.base_url || overrides.trust_file_urls) config.base_url_from_file = false;
+  if (overrides.judge_base_url || overrides.trust_file_urls)
+    config.judge_base_url_from_file = false;
   if (overrides.names.empty()) return;
   std::string names;
   for (const std::string& name : overrides.names) names += (names.empty() ? "" : ", ") + name;
@@ -165,6 +174,7 @@ Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id,
   if (!queries) return Unexpected{queries.error()};
   std::fprintf(stderr, "afbench: resuming run %s (%s, status %s)\n", run_id.c_str(),
                run->model.c_str(), run->status.c_str());
+  AFBENCH_RETURN_IF_ERROR(CheckBeforeStarting(*config));  // a bad --base-url leaves the status be
   PrintEndpoint(*config);
   AFBENCH_RETURN_IF_ERROR(store.SetRunStatus(run_id, "running", false));
   return PreparedRun{run_id, run->system_prompt, *config, BuildPlan(*config, *queries)};
@@ -259,7 +269,7 @@ int FailBeforeStart(Store& store, const PreparedRun& prepared, const Error& erro
 
 int Execute(Store& store, const PreparedRun& prepared, const RunInvocation& invocation) {
   const RunConfig& config = prepared.config;
-  auto backend = MakeBackendFor(config, config.model, config.base_url);
+  auto backend = MakeBackendFor(config, config.model, config.base_url, config.base_url_from_file);
   if (!backend) return FailBeforeStart(store, prepared, backend.error());
   auto price = PriceForRun(store, prepared.run_id, config, invocation);
   if (!price) return FailBeforeStart(store, prepared, price.error());
@@ -306,7 +316,7 @@ ModelClientOptions ClientOptionsFor(const RunConfig& config, const std::string& 
 
 // The only place the API key is read: from the environment, into memory, never into the config.
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
-                                                const std::string& base_url) {
+                                                const std::string& base_url, bool url_from_file) {
   // The in-process engine takes the Run's engine settings; MakeBackend knows only its defaults.
   if (spec.starts_with("llama/")) return MakeLlamaBackend(LlamaBackendOptionsFor(config, spec));
   BackendOptions options;
@@ -315,6 +325,7 @@ Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const s
   options.connect_timeout_ms = config.connect_timeout_ms;
   options.request_timeout_ms = config.request_timeout_ms;
   options.idle_timeout_ms = config.idle_timeout_ms;
+  options.base_url_named = !url_from_file;  // a flag, the environment, or a run resumed from them
   if (const BackendInfo* info = FindProvider(spec)) {
     const char* key = std::getenv(info->api_key_env);
     if (key != nullptr) options.api_key = key;

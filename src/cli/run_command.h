@@ -29,6 +29,7 @@ struct ResumeOverrides {
   std::optional<int64_t> idle_timeout_ms;
   std::optional<std::string> base_url;
   std::optional<std::string> judge_base_url;
+  bool trust_file_urls = false;  ///< --trust-file-urls: the stored URLs count as named by the user.
   std::vector<std::string> names;  ///< The flags given, for the message that lists them.
 };
 
@@ -66,8 +67,10 @@ std::vector<PlannedSample> BuildPlan(const RunConfig& config,
 ModelClientOptions ClientOptionsFor(const RunConfig& config, const std::string& spec,
                                     const std::atomic<bool>* cancel,
                                     std::shared_ptr<RequestGate> gate);
-/// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable.
+/// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable
+/// and goes to `base_url` only when it is the provider's own host or the user named it (not
+/// `url_from_file`).
 Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
-                                                const std::string& base_url);
+                                                const std::string& base_url, bool url_from_file);
 
 }  // namespace afbench::cli

@@ -109,7 +109,9 @@ void WriteLibraryKeys(const RunConfig& config, ordered_json& out) {
                        {"judge_prompt_dir", config.judge_prompt_dir}};
   if (!config.judge_model.empty()) {
     out["judge"] = {{"model", config.judge_model}, {"base_url", config.judge_base_url}};
+    if (config.judge_base_url_from_file) out["judge"]["base_url_from_file"] = true;
   }
+  if (config.base_url_from_file) out["base_url_from_file"] = true;
   if (!config.experiment_id.empty()) {
     out["experiment"] = {{"id", config.experiment_id},
                          {"cell", config.experiment_cell},
@@ -138,6 +140,8 @@ void ReadLibraryKeys(const json& object, RunConfig& config) {
   const json judge = object.value("judge", json::object());
   config.judge_model = judge.value("model", "");
   config.judge_base_url = judge.value("base_url", "");
+  config.judge_base_url_from_file = judge.value("base_url_from_file", false);
+  config.base_url_from_file = object.value("base_url_from_file", false);
   const json experiment = object.value("experiment", json::object());
   config.experiment_id = experiment.value("id", "");
   config.experiment_cell = experiment.value("cell", "");

@@ -62,6 +62,10 @@ struct RunConfig {
   std::string judge_prompt_dir;             ///< The anti-ai-lab judge's prompt folder.
   std::string judge_model;                  ///< --judge "provider/model"; empty: no judge.
   std::string judge_base_url;
+  /// The base URL came from an experiment file, not from the user: the provider's API key is sent
+  /// to it only when it is the provider's own host (BackendOptions::base_url_named).
+  bool base_url_from_file = false;
+  bool judge_base_url_from_file = false;
   std::string experiment_id;    ///< Set for the cells of an experiment.
   std::string experiment_cell;  ///< The cell key.
   int experiment_cell_index = -1;

@@ -54,6 +54,21 @@ TEST(RunConfig, ProTierAndItsTagSurviveTheRoundTripSoAResumeSendsThem) {
   EXPECT_EQ(json["tiers"], nlohmann::json({"free", "pro", "paid"}));
 }
 
+TEST(RunConfig, RemembersWhichBaseUrlsCameFromAFileSoAResumeWithholdsTheKeyToo) {
+  RunConfig config;
+  config.model = "openai/m";
+  config.base_url = "http://host.example/v1";
+  config.judge_model = "openai/j";
+  config.judge_base_url = "http://judge.example/v1";
+  EXPECT_EQ(nlohmann::json::parse(RunConfigToJson(config)).count("base_url_from_file"), 0u);
+  config.base_url_from_file = true;
+  config.judge_base_url_from_file = true;
+  auto back = RunConfigFromJson(RunConfigToJson(config));
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_TRUE(back->base_url_from_file);
+  EXPECT_TRUE(back->judge_base_url_from_file);
+}
+
 TEST(RunConfig, NamesTheMissingFieldOfABrokenConfig) {
   auto config = RunConfigFromJson(R"({"base_url": ""})");
   ASSERT_FALSE(config.has_value());

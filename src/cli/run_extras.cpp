@@ -172,7 +172,8 @@ Result<RunJudges> MakeRunJudges(const RunConfig& config, const RunJudgeContext& 
   auto price = JudgePrice(config, context.prices);
   if (!price) return Unexpected{price.error()};
   judges.price = *price;
-  auto backend = MakeBackendFor(config, config.judge_model, config.judge_base_url);
+  auto backend = MakeBackendFor(config, config.judge_model, config.judge_base_url,
+                                config.judge_base_url_from_file);
   if (!backend) return Unexpected{backend.error()};
   judges.backend = std::move(*backend);
   // A judge on the model's own endpoint shares its limits; elsewhere it gets the same limits.

@@ -160,14 +160,23 @@ Status ValidateNumbers(const RunFlags& flags) {
 
 // What --resume does with each flag the user gives: these it applies; every other flag would
 // change what the model is asked or how it samples, and is refused.
-constexpr std::string_view kResumeApplies[] = {"--resume",        "--db",
-                                               "--quiet",         "--max-connections",
-                                               "--rpm",           "--tpm",
-                                               "--max-attempts",  "--connect-timeout-s",
-                                               "--timeout-s",     "--first-byte-timeout-s",
-                                               "--base-url",      "--judge-base-url",
-                                               "--max-cost-usd",  "--prices",
-                                               "--scenarios-dir", "--variations-dir"};
+constexpr std::string_view kResumeApplies[] = {"--resume",
+                                               "--db",
+                                               "--quiet",
+                                               "--max-connections",
+                                               "--rpm",
+                                               "--tpm",
+                                               "--max-attempts",
+                                               "--connect-timeout-s",
+                                               "--timeout-s",
+                                               "--first-byte-timeout-s",
+                                               "--base-url",
+                                               "--judge-base-url",
+                                               "--max-cost-usd",
+                                               "--prices",
+                                               "--scenarios-dir",
+                                               "--variations-dir",
+                                               "--trust-file-urls"};
 
 bool ResumeApplies(std::string_view name) {
   return std::find(std::begin(kResumeApplies), std::end(kResumeApplies), name) !=
@@ -199,6 +208,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   command->add_option("--judge", flags.judge,
                       "Judge model provider/model for the scenario's judges");
   command->add_option("--judge-base-url", flags.judge_base_url, "Base URL of the judge model");
+  command->add_flag("--trust-file-urls", flags.trust_file_urls,
+                    "Send API keys to the base URLs an experiment file names (by default a key "
+                    "goes only to its provider's own host)");
   command->add_flag("-q,--quiet", flags.quiet, "No progress line");
   command->add_option("--db", common.db_path, "SQLite store")->capture_default_str();
   command->final_callback([command, &flags] {
@@ -230,6 +242,7 @@ Result<ResumeOverrides> ResumeOverridesFromFlags(const RunFlags& flags) {
   }
   if (Given(flags, "--base-url")) out.base_url = flags.base_url;
   if (Given(flags, "--judge-base-url")) out.judge_base_url = flags.judge_base_url;
+  out.trust_file_urls = flags.trust_file_urls;
   for (const std::string& name : flags.given) {
     if (name != "--resume" && name != "--db" && name != "--quiet") out.names.push_back(name);
   }

@@ -75,6 +75,44 @@ TEST(ExperimentE2e, TwoModelsTimesThreeVariationsGiveOneRowPerCellAndRerunningSe
   EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", db.string()})).size(), 6u);
 }
 
+// The server puts the credential it received into its replies: what reached it is in the export.
+std::string ExportedAfterRun(const std::filesystem::path& dir, const std::string& name,
+                             const FakeServer& server, const std::vector<std::string>& flags) {
+  const auto file = dir / (name + ".yaml");
+  WriteFile(file, "name: " + name + "\nmodels:\n  - {spec: openai/m, base_url: \"" +
+                      server.OpenAiUrl() + "\"}\nscenarios: [helpful-only]\ndataset: {path: \"" +
+                      AdvBench() + "\", limit: 1}\n");
+  const auto db = dir / (name + ".db");
+  std::vector<std::string> args = {"run", file.string(), "--db", db.string(), "-q"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  auto run = Afbench(args, {{"OPENAI_API_KEY", "sk-SENTINEL-file-url"}});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return Afbench({"export", NewestRunId(db), "--db", db.string()}).out;
+}
+
+TEST(ExperimentE2e, AKeyGoesToAFilesBaseUrlOnlyWithTrustFileUrls) {
+  auto dir = MakeTempDir();
+  FakeServer server(dir, {"--echo-credentials"});
+  const std::string withheld = ExportedAfterRun(dir, "withheld", server, {});
+  EXPECT_NE(withheld.find("(you sent )"), std::string::npos) << withheld;
+  EXPECT_EQ(withheld.find("[redacted]"), std::string::npos);
+  const std::string trusted = ExportedAfterRun(dir, "trusted", server, {"--trust-file-urls"});
+  EXPECT_NE(trusted.find("(you sent Bearer [redacted])"), std::string::npos) << trusted;
+  EXPECT_EQ(trusted.find("SENTINEL"), std::string::npos);
+}
+
+TEST(ExperimentE2e, ABaseUrlWithCredentialsInTheFileIsRefusedBeforeAnythingPrintsIt) {
+  auto dir = MakeTempDir();
+  const auto file = dir / "creds.yaml";
+  WriteFile(file,
+            "name: creds\nmodels:\n  - {spec: openai/m, base_url: "
+            "\"http://u:SENTINEL@127.0.0.1:9/v1\"}\nscenarios: [helpful-only]\n");
+  auto plan = Afbench({"run", file.string(), "--plan", "--db", (dir / "a.db").string()});
+  EXPECT_NE(plan.exit_code, 0);
+  EXPECT_NE(plan.err.find("carries credentials"), std::string::npos) << plan.err;
+  EXPECT_EQ((plan.out + plan.err).find("SENTINEL"), std::string::npos) << plan.out << plan.err;
+}
+
 TEST(ExperimentE2e, ABudgetStopsTheGridAndARerunWithMoreBudgetResumesEveryCell) {
   auto dir = MakeTempDir();
   FakeServer server(dir);

@@ -213,6 +213,55 @@ TEST(RunE2e, ApiKeysNeverReachTheStoreOrExports) {
   EXPECT_EQ(summary.out.find("SENTINEL"), std::string::npos);
 }
 
+// A run against a server that echoes the key in its replies and in its errors (some Samples fail):
+// no byte of the key reaches the store, the terminal, the exports or the report.
+TEST(RunE2e, AKeyEchoedByTheServerReachesNothingAfbenchWritesOrPrintsInAFailingRun) {
+  auto dir = MakeTempDir();
+  std::filesystem::create_directories(dir / "server");
+  FakeServer server(dir / "server", {"--echo-credentials", "--fail-every", "3"});
+  const auto out = dir / "out";
+  std::filesystem::create_directories(out);
+  auto db = out / "afbench.db";
+  const std::string sentinel = "SENTINEL-credential-4f1d2c9e8b7a";
+  const std::map<std::string, std::string> env = {{"OPENAI_API_KEY", sentinel}};
+  auto args = RunArgs(server, db, 4);
+  args.insert(args.end(), {"--max-attempts", "1"});
+  std::vector<CommandResult> printed = {Afbench(args, env)};
+  EXPECT_EQ(printed[0].exit_code, 1) << "some samples should fail: " << printed[0].err;
+  const std::string run_id = NewestRunId(db);
+  printed.push_back(Afbench({"export", run_id, "--db", db.string()}));
+  printed.push_back(Afbench({"export", run_id, "--format", "csv", "--db", db.string()}));
+  printed.push_back(Afbench({"summary", run_id, "--json", "--db", db.string()}));
+  printed.push_back(Afbench({"runs", "--db", db.string()}));
+  printed.push_back(Afbench(
+      {"report", run_id, "--reveal", "-o", (out / "report.html").string(), "--db", db.string()}));
+  printed.push_back(Afbench({"run", "--resume", run_id, "--db", db.string()}, env));
+  const std::string exported = printed[1].out;
+  EXPECT_NE(exported.find("[redacted]"), std::string::npos) << "the server did not echo the key";
+  for (const auto& file : std::filesystem::directory_iterator(out)) {
+    EXPECT_EQ(ReadFile(file.path()).find("SENTINEL"), std::string::npos) << file.path();
+  }
+  for (const CommandResult& result : printed) {
+    EXPECT_EQ(result.out.find("SENTINEL"), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find("SENTINEL"), std::string::npos) << result.err;
+  }
+}
+
+TEST(RunE2e, ABaseUrlWithCredentialsIsRefusedAndNeverStoredOrPrinted) {
+  auto dir = MakeTempDir();
+  auto db = dir / "afbench.db";
+  auto refused = Afbench({"run", "--model", "openai/m", "--base-url",
+                          "http://user:SENTINEL-password@127.0.0.1:9/v1", "--dataset", AdvBench(),
+                          "--db", db.string(), "-q"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("carries credentials"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("SENTINEL"), std::string::npos) << refused.err;
+  if (std::filesystem::exists(db)) {
+    EXPECT_TRUE(ParseJson(Afbench({"runs", "--json", "--db", db.string()})).empty());
+    EXPECT_EQ(ReadFile(db).find("SENTINEL"), std::string::npos);
+  }
+}
+
 TEST(RunE2e, AMalformedDatasetNamesFileAndLineAndStartsNoRun) {
   auto dir = MakeTempDir();
   auto dataset = dir / "broken.csv";

@@ -109,4 +109,18 @@ std::string ApplyBodyFault(Fault fault, const std::string& body, bool anthropic,
   return json.dump();
 }
 
+std::string EchoCredentials(int status, const std::string& body, bool anthropic,
+                            const std::string& credential) {
+  if (status != 200) {
+    return nlohmann::json({{"error", {{"message", std::string(280, '.') + " " + credential}}}})
+        .dump();
+  }
+  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return body;
+  nlohmann::json& text =
+      anthropic ? json["content"][0]["text"] : json["choices"][0]["message"]["content"];
+  if (text.is_string()) text = text.get<std::string>() + " (you sent " + credential + ")";
+  return json.dump();
+}
+
 }  // namespace afbench::fake

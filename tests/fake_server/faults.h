@@ -61,5 +61,10 @@ int FaultStatus(Fault fault);
 /// Rewrites a genuine 200 JSON body for the body-level faults (truncated, invalid, empty, huge);
 /// other faults return it unchanged. `anthropic` selects the Messages API shape.
 std::string ApplyBodyFault(Fault fault, const std::string& body, bool anthropic, size_t huge_bytes);
+/// --echo-credentials, as a careless proxy does: a 200 body's completion gets `credential`
+/// appended; any other status gets an error message of 280 bytes of padding followed by it, so that
+/// a client that cuts messages at 300 bytes before redacting would keep a prefix of the key.
+std::string EchoCredentials(int status, const std::string& body, bool anthropic,
+                            const std::string& credential);
 
 }  // namespace afbench::fake

@@ -26,6 +26,7 @@ struct CliOptions {
   std::string port_file;
   std::string log_file;
   int delay_ms = 0;
+  bool echo_credentials = false;
   int threads = 32;
   ServerOptions server;
   FaultOptions faults;
@@ -43,10 +44,13 @@ std::optional<int> ParseArgs(int argc, char** argv, CliOptions& options) {
   app.add_option("--delay-ms", options.delay_ms, "Sleep this long before each answer");
   app.add_option("--fail-every", options.server.fail_every,
                  "Answer every Nth first attempt with 429 Retry-After: 0");
-  app.add_option("--fault-rate", options.faults.rate, "Fraction of requests that get an injected fault")
+  app.add_option("--fault-rate", options.faults.rate,
+                 "Fraction of requests that get an injected fault")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-seed", options.faults.seed, "Seed of the fault stream");
   app.add_option("--stall-ms", options.faults.stall_ms, "How long a stalled answer waits");
+  app.add_flag("--echo-credentials", options.echo_credentials,
+               "Put the request's Authorization / x-api-key value in every answer");
   app.add_option("--threads", options.threads, "Worker threads")->check(CLI::Range(1, 256));
   app.add_option("--comply-free", options.server.policy.comply_free, "Planted free-tier compliance")
       ->check(CLI::Range(0.0, 1.0));
@@ -68,7 +72,8 @@ void Delay(int delay_ms) {
   }
 }
 
-// Answers with the first half of the body, then drops the connection: the client sees a reset transfer.
+// Answers with the first half of the body, then drops the connection: the client sees a reset
+// transfer.
 void SendThenReset(httplib::Response& res, const std::string& body) {
   auto shared = std::make_shared<std::string>(body);
   res.set_content_provider(body.size(), "application/json",
@@ -97,6 +102,7 @@ struct Routes {
   RequestLog* log;
   FaultInjector* faults;
   int delay_ms;
+  bool echo_credentials;
 };
 
 void AddRoutes(httplib::Server& server, const Routes& routes) {
@@ -107,6 +113,11 @@ void AddRoutes(httplib::Server& server, const Routes& routes) {
       HttpReply reply = routes.api->Handle(kind, req.body, request_id);
       const Fault fault = routes.faults->Next();
       ApplyFault(fault, routes.faults->options(), kind, reply);
+      if (routes.echo_credentials) {
+        const std::string credential =
+            req.get_header_value("Authorization") + req.get_header_value("x-api-key");
+        reply.body = EchoCredentials(reply.status, reply.body, kind == Api::kAnthropic, credential);
+      }
       res.status = reply.status;
       for (const auto& [name, value] : reply.headers) res.set_header(name, value);
       if (fault == Fault::kReset) {
@@ -201,7 +212,7 @@ int Serve(const CliOptions& options) {
   // workers, so a short timeout keeps SIGTERM prompt.
   server.set_keep_alive_timeout(1);
   FaultInjector faults(options.faults);
-  AddRoutes(server, Routes{&api, &log, &faults, options.delay_ms});
+  AddRoutes(server, Routes{&api, &log, &faults, options.delay_ms, options.echo_credentials});
   if (BindAndAnnounce(server, options) < 0) return 1;
   std::atomic<bool> listen_returned{false};
   std::thread signal_thread = StartSignalThread(server, signals, listen_returned);
