@@ -65,6 +65,11 @@ class CallSlot {
   virtual Result<std::optional<Generation>> Load() = 0;
   /// Commits a new reply; called before the caller sees it.
   virtual Status Save(const Generation& generation, const CallStats& stats) = 0;
+  /// Keeps a reply that Save could not commit even after retries (a journal beside the store,
+  /// imported by the next resume). The default keeps nothing.
+  virtual Status Keep(const Generation& /*generation*/, const CallStats& /*stats*/) {
+    return Fail(ErrorKind::kIo, "no journal for this call");
+  }
 };
 
 /// Totals of one client since it was made.
@@ -73,6 +78,7 @@ struct ClientUsage {
   int64_t replayed = 0;      ///< Calls answered from their CallSlot.
   int64_t requests = 0;      ///< Requests sent, retries included.
   int64_t failed_calls = 0;  ///< Calls that failed after their retries.
+  int64_t kept = 0;          ///< Replies Save could not commit, kept by CallSlot::Keep.
   Usage tokens;              ///< Tokens of the requests sent (not of replays).
 };
 
@@ -96,7 +102,8 @@ class ModelClient {
   /// Replays the reply stored in `slot`, or sends `conversation` (with retries) and commits the
   /// reply to `slot` before returning it. `slot` and `stats` may be null. A failure is the last
   /// attempt's error with the number of attempts; kUnavailable once the breaker is open; kCancelled
-  /// when cancelled.
+  /// when cancelled. A reply that cannot be committed is kept (CallSlot::Keep) and the call fails
+  /// with kIo, opening the breaker: a store that cannot commit would waste every later reply.
   Result<Generation> Generate(const Conversation& conversation, const GenerateRequest& request,
                               CallSlot* slot = nullptr, CallStats* stats = nullptr);
 
@@ -120,6 +127,8 @@ class ModelClient {
   void OnSuccess(const Generation& generation);
   Status SaveWithRetries(CallSlot& slot, const Generation& generation,
                          const CallStats& stats) const;
+  Error KeepUnsaved(CallSlot& slot, const Generation& generation, const CallStats& stats,
+                    const Error& unsaved);
   void OnCallFailed();
   bool Cancelled() const;
   void Sleep(int64_t delay_ms) const;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "afbench/classifier.h"
@@ -72,6 +73,13 @@ struct LeaseHolder {
   std::string host;
   int64_t pid = 0;
   int64_t heartbeat_ms = 0;  ///< Unix time of the holder's last heartbeat.
+};
+
+/// What Store::ImportJournal did.
+struct JournalImport {
+  int64_t imported = 0;  ///< Replies moved into the store.
+  int64_t already_stored = 0;
+  std::vector<std::string> unreadable;  ///< "<journal>:<line>: why", kept in the journal.
 };
 
 /// A completed Sample as read back for summaries and exports.
@@ -134,6 +142,21 @@ class Store {
 
   /// How many model calls are stored for `run_id` and callers starting with `caller_prefix`.
   Result<int64_t> CountModelCalls(const std::string& run_id, const std::string& caller_prefix);
+
+  /// The journal of replies whose commit failed: `<db>.unsaved.jsonl` beside the database.
+  const std::string& journal_path() const;
+  /// Keeps a Turn that SaveTurn could not commit: appended to the journal and flushed to disk.
+  Status JournalTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
+                     int64_t attempts);
+  /// Keeps a model call that SaveModelCall could not commit.
+  Status JournalModelCall(const ModelCallKey& key, const StoredModelCall& call);
+  /// Moves the journal's replies into the store in one transaction (one stored already is
+  /// skipped), then empties the journal; unreadable lines stay in it and are named.
+  Result<JournalImport> ImportJournal();
+
+  /// Tests only: `fault` is asked before every commit ("turn", "sample", "label", "model_call")
+  /// and an error it returns fails that commit, as a locked database or a full disk would.
+  void SetCommitFaultForTesting(std::function<Status(std::string_view commit)> fault);
 
  private:
   struct Impl;

@@ -26,6 +26,7 @@ class StoredCallSlot final : public CallSlot {
 
   Result<std::optional<Generation>> Load() override;
   Status Save(const Generation& generation, const CallStats& stats) override;
+  Status Keep(const Generation& generation, const CallStats& stats) override;
 
  private:
   Store& store_;

@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "afbench/backends.h"
+#include "afbench/lease.h"
 #include "afbench/store.h"
 #include "afbench/validation.h"
 #include "exit_codes.h"
+#include "run_command.h"
 #include "run_config.h"
 
 namespace afbench::cli {
@@ -269,6 +271,13 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
   if (!store) return ReportError(store.error());
   auto run_id = RunIdOrNewest(**store, flags.run_id);
   if (!run_id) return ReportError(run_id.error());
+  // One labelling process per Run (two would pay for each vote twice), which first takes in the
+  // votes an earlier one paid for but could not commit.
+  auto lease = Lease::Acquire(**store, "classify/" + *run_id);
+  if (!lease) return ReportError(lease.error());
+  if (Status imported = ImportUnsavedReplies(**store); !imported) {
+    return ReportError(imported.error());
+  }
   auto base = StoredJudgeOptions(**store, *run_id);
   if (!base) return ReportError(base.error());
   auto handle = MakeClassifierFromFlags(flags.judge, cancel, std::move(*base));

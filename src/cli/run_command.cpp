@@ -377,13 +377,30 @@ std::vector<PlannedSample> BuildPlan(const RunConfig& config,
   return plan;
 }
 
+Status ImportUnsavedReplies(Store& store) {
+  auto imported = store.ImportJournal();
+  if (!imported) return Unexpected{imported.error()};
+  if (imported->imported > 0) {
+    std::fprintf(stderr, "afbench: imported %lld unsaved replies from %s\n",
+                 static_cast<long long>(imported->imported), store.journal_path().c_str());
+  }
+  for (const std::string& line : imported->unreadable) {
+    std::fprintf(stderr, "afbench: warning: cannot read %s (left in the journal)\n", line.c_str());
+  }
+  return {};
+}
+
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation) {
-  // One writer per Run: a resume takes the lease before it touches anything.
+  // One writer per Run: a resume takes the lease before it touches anything, then takes in the
+  // replies an earlier process paid for but could not commit.
   std::unique_ptr<Lease> lease;
   if (!invocation.resume_run_id.empty()) {
     auto taken = Lease::Acquire(store, "run/" + invocation.resume_run_id);
     if (!taken) return ReportError(taken.error());
     lease = std::move(*taken);
+    if (Status imported = ImportUnsavedReplies(store); !imported) {
+      return ReportError(imported.error());
+    }
   }
   auto prepared = invocation.resume_run_id.empty()
                       ? PrepareNewRun(store, std::move(config), invocation)

@@ -54,6 +54,8 @@ struct RunInvocation {
 int RunCommand(RunConfig config, const RunInvocation& invocation);
 /// RunCommand with an open Store, shared by the cells of an experiment.
 int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation);
+/// Moves the replies kept in the store's journal (commits that failed) into the store, saying so.
+Status ImportUnsavedReplies(Store& store);
 
 /// Fills what the scenario library decides: the dataset used, default tiers, the variations' tier
 /// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges. Fails

@@ -68,8 +68,29 @@ Result<Generation> ModelClient::Generate(const Conversation& conversation,
   auto generation = Send(conversation, request, out);
   if (!generation) return generation;
   // Committed before the caller sees the reply: from here on a resumed caller replays it.
-  if (slot != nullptr) AFBENCH_RETURN_IF_ERROR(SaveWithRetries(*slot, *generation, out));
+  if (slot != nullptr) {
+    Status saved = SaveWithRetries(*slot, *generation, out);
+    if (!saved) return Unexpected{KeepUnsaved(*slot, *generation, out, saved.error())};
+  }
   return generation;
+}
+
+// The reply is paid for: kept in the journal when the store cannot take it, and the call fails so
+// that the caller stores no result built on it; the breaker stops the spending.
+Error ModelClient::KeepUnsaved(CallSlot& slot, const Generation& generation, const CallStats& stats,
+                               const Error& unsaved) {
+  Status kept = slot.Keep(generation, stats);
+  const std::string reason = kept ? "the store cannot commit replies (" + unsaved.message +
+                                        "); this one is kept in the journal and a resume imports it"
+                                  : "the store cannot commit replies (" + unsaved.message +
+                                        ") and the journal failed too (" + kept.error().message +
+                                        "): a reply is lost";
+  {
+    std::lock_guard lock(mutex_);
+    if (kept) usage_.kept++;
+  }
+  Stop(reason);
+  return Error{ErrorKind::kIo, "client: " + reason, std::nullopt};
 }
 
 // A paid reply is worth a few tries: a locked database or a full disk may clear up.

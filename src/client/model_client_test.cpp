@@ -271,5 +271,48 @@ TEST(StoredCallSlot, KeepsEachCallUnderItsRequestHash) {
   EXPECT_EQ(*(*store)->CountModelCalls("r", "judge/"), 1);
 }
 
+TEST(StoredCallSlot, AReplyTheStoreCannotCommitIsJournaledAndImportedWithoutASecondRequest) {
+  const auto path = testing::MakeTempDir() / "calls.db";
+  auto store = Store::Open(path.string());
+  ASSERT_TRUE(store.has_value());
+  RunRecord run;
+  run.run_id = "r";
+  run.status = "completed";
+  ASSERT_TRUE((*store)->CreateRun(run, {}));
+  (*store)->SetCommitFaultForTesting([](std::string_view) -> Status {
+    return Fail(ErrorKind::kIo, "store: database or disk is full");
+  });
+  const Conversation conversation{"judge system", {{Role::kUser, "transcript"}}};
+  ModelCallKey key{"r",
+                   "judge/x/1",
+                   {3, Tier::kPaid, 1},
+                   "v0/p0",
+                   RequestSha256("fake/judge", conversation, {})};
+  ScriptedBackend backend({Reply("vote")});
+  ModelClientOptions options;
+  options.sleep_ms = [](int64_t) {};
+  ModelClient client(backend, options);
+  StoredCallSlot slot(**store, key, "fake/judge");
+  auto failed = client.Generate(conversation, {}, &slot);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().kind, ErrorKind::kIo);
+  EXPECT_NE(failed.error().message.find("kept in the journal"), std::string::npos);
+  EXPECT_TRUE(client.stopped_reason().has_value()) << "a store that cannot commit stops the client";
+  EXPECT_EQ(client.usage().kept, 1);
+  store->reset();
+
+  auto reopened = Store::Open(path.string());
+  ASSERT_TRUE(reopened.has_value());
+  auto imported = (*reopened)->ImportJournal();
+  ASSERT_TRUE(imported.has_value()) << imported.error().message;
+  EXPECT_EQ(imported->imported, 1);
+  ModelClient again(backend, options);
+  StoredCallSlot replayed(**reopened, key, "fake/judge");
+  auto reply = again.Generate(conversation, {}, &replayed);
+  ASSERT_TRUE(reply.has_value()) << reply.error().message;
+  EXPECT_EQ(reply->text, "vote");
+  EXPECT_EQ(backend.requests(), 1u) << "the journaled vote is replayed, not requested again";
+}
+
 }  // namespace
 }  // namespace afbench

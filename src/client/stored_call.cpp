@@ -43,4 +43,8 @@ Status StoredCallSlot::Save(const Generation& generation, const CallStats& stats
   return store_.SaveModelCall(key_, {generation, model_, stats.attempts, stats.latency_ms});
 }
 
+Status StoredCallSlot::Keep(const Generation& generation, const CallStats& stats) {
+  return store_.JournalModelCall(key_, {generation, model_, stats.attempts, stats.latency_ms});
+}
+
 }  // namespace afbench

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <set>
 
 #include "afbench/compliance.h"
 #include "support/test_paths.h"
@@ -73,20 +74,12 @@ class FakeBackend : public Backend {
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = Store::Open((testing::MakeTempDir() / "afbench.db").string());
-    ASSERT_TRUE(store.has_value()) << store.error().message;
-    store_ = std::move(*store);
-    RunRecord run;
-    run.run_id = "run";
-    run.status = "running";
-    std::vector<StoredQuery> queries;
+    store_ = NewStore();
     for (int q = 0; q < 3; ++q) {
-      queries.push_back({q, "query " + std::to_string(q), q + 2});
       for (Tier tier : {Tier::kFree, Tier::kPaid}) {
         plan_.push_back({{q, tier, 0}, "query " + std::to_string(q), TierName(tier)});
       }
     }
-    ASSERT_TRUE(store_->CreateRun(run, queries));
     options_.max_connections = 3;
     client_options_.model = "fake/model";
     client_options_.retry.base_delay_ms = 1;
@@ -95,9 +88,23 @@ class RunnerTest : public ::testing::Test {
     options_.classifiers = {&compliance_};
   }
 
-  Result<Progress> Execute() {
+  // A new store holding the Run "run" with queries 0-2.
+  static std::unique_ptr<Store> NewStore() {
+    auto store = Store::Open((testing::MakeTempDir() / "afbench.db").string());
+    EXPECT_TRUE(store.has_value()) << store.error().message;
+    RunRecord run;
+    run.run_id = "run";
+    run.status = "running";
+    std::vector<StoredQuery> queries;
+    for (int q = 0; q < 3; ++q) queries.push_back({q, "query " + std::to_string(q), q + 2});
+    EXPECT_TRUE((*store)->CreateRun(run, queries));
+    return std::move(*store);
+  }
+
+  Result<Progress> Execute() { return ExecuteWith(backend_); }
+  Result<Progress> ExecuteWith(Backend& backend) {
     client_options_.cancel = options_.cancel;
-    ModelClient client(backend_, client_options_);
+    ModelClient client(backend, client_options_);
     return ExecuteRun(*store_, client, "run", "system", plan_, options_);
   }
 
@@ -239,6 +246,42 @@ TEST_F(RunnerTest, ResumingReplaysStoredTurnsInsteadOfRequestingThem) {
   }
   EXPECT_EQ(backend_.request_ids().size(), 9u);
   EXPECT_EQ(store_->LoadSamples("run")->size(), 6u);
+}
+
+// Each failure a commit can hit, at each commit point of a Sample: the run stops without a result
+// built on the lost commit, and a resume (which imports the journal) requests no reply again.
+TEST_F(RunnerTest, AStoreFailureAtAnyCommitPointLosesNoReplyAndAResumeRequestsNoneAgain) {
+  const std::vector<std::string> failures = {"database is locked", "database or disk is full",
+                                             "disk I/O error"};
+  for (const std::string commit : {"turn", "sample"}) {
+    for (const std::string& failure : failures) {
+      SCOPED_TRACE(commit + ": " + failure);
+      store_ = NewStore();
+      FakeBackend backend;
+      std::atomic<int> commits{0};
+      // The third commit of this kind and every one after it fail, as a full disk would.
+      store_->SetCommitFaultForTesting([&](std::string_view point) -> Status {
+        if (point != commit || ++commits < 3) return {};
+        return Fail(ErrorKind::kIo, "store: " + failure);
+      });
+      client_options_.retry.max_attempts = 1;
+      client_options_.sleep_ms = [](int64_t) {};  // the commit retries' backoff
+      EXPECT_FALSE(ExecuteWith(backend).has_value()) << "a run that lost a commit is no result";
+      const std::vector<std::string> first = backend.request_ids();
+      EXPECT_LT(store_->LoadSamples("run")->size(), 6u);
+      store_->SetCommitFaultForTesting(nullptr);
+      auto imported = store_->ImportJournal();
+      ASSERT_TRUE(imported.has_value()) << imported.error().message;
+      EXPECT_EQ(imported->imported, commit == "turn" ? int64_t(first.size()) - 2 : 0);
+      auto resumed = ExecuteWith(backend);
+      ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
+      EXPECT_EQ(store_->LoadSamples("run")->size(), 6u);
+      const std::vector<std::string> all = backend.request_ids();
+      const std::set<std::string> unique(all.begin(), all.end());
+      EXPECT_EQ(unique.size(), all.size()) << "a reply was requested twice";
+      EXPECT_EQ(all.size(), 12u) << "2 turns x 6 samples, each once";
+    }
+  }
 }
 
 TEST_F(RunnerTest, CancellationLeavesUnfinishedSamplesForResume) {

@@ -29,14 +29,23 @@ class TurnSlot final : public CallSlot {
   }
 
   Status Save(const Generation& generation, const CallStats& stats) override {
+    Fill(generation, stats);
+    return store_.SaveTurn(run_id_, key_, turn_, stats.attempts);
+  }
+
+  Status Keep(const Generation& generation, const CallStats& stats) override {
+    Fill(generation, stats);
+    return store_.JournalTurn(run_id_, key_, turn_, stats.attempts);
+  }
+
+ private:
+  void Fill(const Generation& generation, const CallStats& stats) {
     turn_.response = generation.text;
     turn_.finish_reason = FinishReasonText(generation);
     turn_.usage = generation.usage;
     turn_.latency_ms = stats.latency_ms;
-    return store_.SaveTurn(run_id_, key_, turn_, stats.attempts);
   }
 
- private:
   Store& store_;
   const std::string& run_id_;
   const SampleKey& key_;

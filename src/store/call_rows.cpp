@@ -5,7 +5,6 @@
 #include "store_rows.h"
 
 namespace afbench::rows {
-namespace {
 
 const char* FinishName(FinishReason finish) {
   switch (finish) {
@@ -24,6 +23,8 @@ FinishReason FinishFromName(const std::string& name) {
   if (name == "length") return FinishReason::kLength;
   return FinishReason::kOther;
 }
+
+namespace {
 
 void BindCallKey(sqlite::Statement& statement, const ModelCallKey& key) {
   statement.Bind(1, key.run_id).Bind(2, key.caller).Bind(3, int64_t{key.sample.query_index});

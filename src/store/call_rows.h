@@ -11,6 +11,10 @@
 
 namespace afbench::rows {
 
+/// "stop", "length", "other": how a finish reason is stored, and back.
+const char* FinishName(FinishReason finish);
+FinishReason FinishFromName(const std::string& name);
+
 /// Creates model_calls if the file has none (stores of format 1 gain it on open).
 Status CreateModelCallsTable(sqlite3* db);
 Status InsertModelCall(sqlite3* db, const ModelCallKey& key, const StoredModelCall& call);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "call_rows.h"
+#include "journal.h"
 #include "lease_rows.h"
 #include "schema.h"
 #include "sqlite.h"
@@ -14,7 +15,11 @@ namespace afbench {
 
 struct Store::Impl {
   sqlite::DbHandle db;
+  std::string journal_path;
   std::mutex mutex;
+  std::function<Status(std::string_view)> fault;  // tests only
+
+  Status Fault(std::string_view commit) const { return fault ? fault(commit) : Status{}; }
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -31,6 +36,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
                                        "PRAGMA foreign_keys=ON;"));
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
+  impl->journal_path = path + ".unsaved.jsonl";
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -82,6 +88,7 @@ Result<std::optional<Turn>> Store::LoadTurn(const std::string& run_id, const Sam
 Status Store::SaveTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
                        int64_t attempts) {
   std::lock_guard lock(impl_->mutex);
+  AFBENCH_RETURN_IF_ERROR(impl_->Fault("turn"));
   return rows::InsertTurn(impl_->db.get(), run_id, key, turn, attempts);
 }
 
@@ -89,6 +96,7 @@ Status Store::SaveSample(const std::string& run_id, const Transcript& transcript
                          const std::string& user_turn, const std::vector<Label>& labels,
                          int64_t failed_attempts) {
   std::lock_guard lock(impl_->mutex);
+  AFBENCH_RETURN_IF_ERROR(impl_->Fault("sample"));
   sqlite3* db = impl_->db.get();
   return sqlite::InTransaction(db, [&]() -> Status {
     auto earlier = rows::RemoveErroredSample(db, run_id, transcript.key);
@@ -114,6 +122,7 @@ Result<std::vector<StoredSample>> Store::LoadSamples(const std::string& run_id) 
 
 Status Store::AddLabel(const std::string& run_id, const SampleKey& key, const Label& label) {
   std::lock_guard lock(impl_->mutex);
+  AFBENCH_RETURN_IF_ERROR(impl_->Fault("label"));
   return rows::InsertLabel(impl_->db.get(), run_id, key, label);
 }
 
@@ -128,7 +137,87 @@ Result<std::optional<StoredModelCall>> Store::LoadModelCall(const ModelCallKey& 
 
 Status Store::SaveModelCall(const ModelCallKey& key, const StoredModelCall& call) {
   std::lock_guard lock(impl_->mutex);
+  AFBENCH_RETURN_IF_ERROR(impl_->Fault("model_call"));
   return rows::InsertModelCall(impl_->db.get(), key, call);
+}
+
+const std::string& Store::journal_path() const { return impl_->journal_path; }
+
+Status Store::JournalTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,
+                          int64_t attempts) {
+  journal::Entry entry;
+  entry.kind = journal::Entry::Kind::kTurn;
+  entry.run_id = run_id;
+  entry.key = key;
+  entry.turn = turn;
+  entry.attempts = attempts;
+  return journal::Append(impl_->journal_path, journal::Line(entry));
+}
+
+Status Store::JournalModelCall(const ModelCallKey& key, const StoredModelCall& call) {
+  journal::Entry entry;
+  entry.kind = journal::Entry::Kind::kModelCall;
+  entry.call_key = key;
+  entry.call = call;
+  return journal::Append(impl_->journal_path, journal::Line(entry));
+}
+
+namespace {
+
+// Inserts one journal entry unless the store has it already; returns whether it was new.
+Result<bool> ImportEntry(sqlite3* db, const journal::Entry& entry) {
+  if (entry.kind == journal::Entry::Kind::kModelCall) {
+    auto stored = rows::SelectModelCall(db, entry.call_key);
+    if (!stored) return Unexpected{stored.error()};
+    if (stored->has_value()) return false;
+    AFBENCH_RETURN_IF_ERROR(rows::InsertModelCall(db, entry.call_key, entry.call));
+    return true;
+  }
+  auto stored = rows::SelectTurn(db, entry.run_id, entry.key, entry.turn.index);
+  if (!stored) return Unexpected{stored.error()};
+  if (stored->has_value()) return false;
+  AFBENCH_RETURN_IF_ERROR(
+      rows::InsertTurn(db, entry.run_id, entry.key, entry.turn, entry.attempts));
+  return true;
+}
+
+}  // namespace
+
+Result<JournalImport> Store::ImportJournal() {
+  std::lock_guard lock(impl_->mutex);
+  sqlite3* db = impl_->db.get();
+  JournalImport report;
+  Status drained = journal::Drain(
+      impl_->journal_path, [&](const std::vector<std::string>& lines) -> Result<std::vector<bool>> {
+        std::vector<bool> keep(lines.size(), false);
+        report = {};
+        Status done = sqlite::InTransaction(db, [&]() -> Status {
+          for (size_t i = 0; i < lines.size(); ++i) {
+            auto entry = journal::Parse(lines[i]);
+            if (!entry) {
+              keep[i] = !lines[i].empty();
+              if (keep[i]) {
+                report.unreadable.push_back(impl_->journal_path + ":" + std::to_string(i + 1) +
+                                            ": " + entry.error().message);
+              }
+              continue;
+            }
+            auto added = ImportEntry(db, *entry);
+            if (!added) return Unexpected{added.error()};
+            (*added ? report.imported : report.already_stored)++;
+          }
+          return {};
+        });
+        if (!done) return Unexpected{done.error()};
+        return keep;
+      });
+  if (!drained) return Unexpected{drained.error()};
+  return report;
+}
+
+void Store::SetCommitFaultForTesting(std::function<Status(std::string_view commit)> fault) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->fault = std::move(fault);
 }
 
 Result<int64_t> Store::CountModelCalls(const std::string& run_id,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
 #include <map>
 
 #include "support/test_paths.h"
@@ -243,6 +244,59 @@ TEST(Store, RefusesAStoreFromANewerAfbench) {
   auto store = Store::Open(path.string());
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().message.find("upgrade afbench"), std::string::npos);
+}
+
+TEST(Store, ImportsItsJournalOnceAndKeepsAnUnreadableLineNamingIt) {
+  auto path = MakeTempDir() / "afbench.db";
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-12-03T00:00:00Z"), {}));
+  const Turn turn = MakeTurn(0, "journaled \n\"reply\"");
+  ASSERT_TRUE(store->JournalTurn("r1", {2, Tier::kPaid, 1}, turn, 3));
+  ModelCallKey key{"r1", "judge/j/1", {2, Tier::kPaid, 1}, "v1/p0", "abc"};
+  StoredModelCall call;
+  call.generation.text = "vote";
+  call.generation.finish = FinishReason::kLength;
+  call.model = "openai/judge";
+  call.attempts = 2;
+  ASSERT_TRUE(store->JournalModelCall(key, call));
+  {
+    std::ofstream torn(store->journal_path(), std::ios::app);
+    torn << "{\"kind\":\"turn\",\"run_id\":\"r1\"";  // a line cut off by a crash
+  }
+  EXPECT_EQ(store->journal_path(), path.string() + ".unsaved.jsonl");
+  auto imported = store->ImportJournal();
+  ASSERT_TRUE(imported.has_value()) << imported.error().message;
+  EXPECT_EQ(imported->imported, 2);
+  ASSERT_EQ(imported->unreadable.size(), 1u);
+  EXPECT_NE(imported->unreadable[0].find(".unsaved.jsonl:3: "), std::string::npos)
+      << imported->unreadable[0];
+  auto loaded = store->LoadTurn("r1", {2, Tier::kPaid, 1}, 0);
+  ASSERT_TRUE(loaded.has_value() && loaded->has_value());
+  EXPECT_EQ((*loaded)->response, turn.response);
+  EXPECT_EQ((*loaded)->usage.input_tokens, turn.usage.input_tokens);
+  auto stored_call = store->LoadModelCall(key);
+  ASSERT_TRUE(stored_call.has_value() && stored_call->has_value());
+  EXPECT_EQ((*stored_call)->generation.text, "vote");
+  EXPECT_EQ((*stored_call)->generation.finish, FinishReason::kLength);
+  EXPECT_EQ((*stored_call)->attempts, 2);
+  // The imported lines are gone; the torn one stays for a person to look at.
+  auto again = store->ImportJournal();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->imported, 0);
+  EXPECT_EQ(again->unreadable.size(), 1u);
+  EXPECT_EQ(ReadFile(store->journal_path()).find("journaled"), std::string::npos);
+}
+
+TEST(Store, AnImportSkipsWhatIsStoredAlready) {
+  auto store = OpenStore(MakeTempDir() / "afbench.db");
+  ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-12-03T00:00:00Z"), {}));
+  ASSERT_TRUE(store->SaveTurn("r1", {0, Tier::kFree, 0}, MakeTurn(0, "stored"), 1));
+  ASSERT_TRUE(store->JournalTurn("r1", {0, Tier::kFree, 0}, MakeTurn(0, "journaled"), 1));
+  auto imported = store->ImportJournal();
+  ASSERT_TRUE(imported.has_value()) << imported.error().message;
+  EXPECT_EQ(imported->imported, 0);
+  EXPECT_EQ(imported->already_stored, 1);
+  EXPECT_EQ((*store->LoadTurn("r1", {0, Tier::kFree, 0}, 0))->response, "stored");
 }
 
 TEST(Store, UpgradesAnOlderFormatInPlaceKeepingItsRuns) {

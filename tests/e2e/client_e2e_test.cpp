@@ -289,6 +289,30 @@ TEST(ClientE2e, TheLeaseOfAKilledWriterIsTakenOverAtOnce) {
   EXPECT_EQ(summary["samples"]["completed"], 12);
 }
 
+TEST(ClientE2e, AResumeImportsTheJournalOfUnsavedRepliesAndDoesNotRequestThemAgain) {
+  auto dir = MakeTempDir();
+  auto db = dir / "journal.db";
+  const std::string run_id = IncompleteRun(dir, db);
+  // What the client appends when a commit keeps failing (docs/store-format.md).
+  WriteFile(db.string() + ".unsaved.jsonl",
+            R"({"kind":"turn","run_id":")" + run_id +
+                R"(","sample":{"query_index":0,"tier":"free","epoch":0},"index":0,)"
+                R"("request":"q","prefill":"","response":"<OUTPUT><rejected/></OUTPUT>",)"
+                R"("finish_reason":"stop","usage":[10,5,0,0],"latency_ms":3,"attempts":1})"
+                "\n");
+  FakeServer server(Folder(dir / "server"));
+  auto resumed = Afbench(
+      {"run", "--resume", run_id, "--base-url", server.OpenAiUrl(), "--db", db.string(), "-q"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("imported 1 unsaved replies"), std::string::npos) << resumed.err;
+  for (const std::string& id : server.RequestIds()) {
+    EXPECT_FALSE(id.starts_with(run_id + "/q0/free/e0/")) << "re-requested " << id;
+  }
+  auto summary = ParseJson(Afbench({"summary", run_id, "--json", "--db", db.string()}));
+  EXPECT_EQ(summary["samples"]["completed"], 12);
+  EXPECT_EQ(ReadFile(db.string() + ".unsaved.jsonl"), "");
+}
+
 TEST(ClientE2e, RpmCapsJudgeTraffic) {
   auto dir = MakeTempDir();
   FakeServer server(dir);
