@@ -41,6 +41,9 @@ struct BackendOptions {
   /// host. Otherwise (a URL from an experiment file) the key is sent only to the provider's own
   /// host, that of BackendInfo::default_base_url.
   bool base_url_named = false;
+  /// Stream the reply (server-sent events): a long generation is not abandoned at the first-byte
+  /// timeout, which then runs between chunks. The assembled reply is the non-streamed one.
+  bool stream = false;
 };
 
 /// One row of the provider table.

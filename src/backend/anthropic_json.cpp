@@ -34,7 +34,7 @@ Usage DecodeUsage(const json& root) {
 }  // namespace
 
 std::string EncodeAnthropicRequest(std::string_view model, const Conversation& conversation,
-                                   const GenerateRequest& request) {
+                                   const GenerateRequest& request, bool stream) {
   json messages = json::array();
   for (const Message& message : conversation.messages) {
     const char* role = message.role == Role::kUser ? "user" : "assistant";
@@ -52,6 +52,7 @@ std::string EncodeAnthropicRequest(std::string_view model, const Conversation& c
                                    {"text", conversation.system},
                                    {"cache_control", {{"type", "ephemeral"}}}}});
   }
+  if (stream) body["stream"] = true;
   return DumpJson(body);
 }
 

@@ -22,9 +22,10 @@ namespace afbench {
 /// The version header value this codec is written against.
 inline constexpr const char* kAnthropicVersion = "2023-06-01";
 
-/// The body of POST <base>/v1/messages: model, max_tokens, temperature, system (cached), messages.
+/// The body of POST <base>/v1/messages: model, max_tokens, temperature, system (cached), messages;
+/// "stream": true with `stream`.
 std::string EncodeAnthropicRequest(std::string_view model, const Conversation& conversation,
-                                   const GenerateRequest& request);
+                                   const GenerateRequest& request, bool stream = false);
 
 /// Decodes a 200 response: the text blocks of `content` joined (other block types skipped), behind
 /// the prefill. Errors (kBadResponse): not JSON, no `content` array.

@@ -33,7 +33,8 @@ std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOption
       .auth_hint = withheld ? WithheldKeyHint(options, InfoOf(dialect.provider)) : std::string(),
       .connect_timeout_ms = options.connect_timeout_ms,
       .request_timeout_ms = options.request_timeout_ms,
-      .idle_timeout_ms = options.idle_timeout_ms};
+      .idle_timeout_ms = options.idle_timeout_ms,
+      .stream = options.stream};
   return std::make_unique<HttpBackend>(std::move(http));
 }
 

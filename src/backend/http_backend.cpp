@@ -5,19 +5,28 @@
 #include "anthropic_json.h"
 #include "http_error.h"
 #include "openai_json.h"
+#include "sse.h"
 #include "text_util.h"
 
 namespace afbench {
 
 const ApiDialect& OpenAiDialect() {
-  static const ApiDialect dialect = {"openai", "/chat/completions", &EncodeOpenAiRequest,
-                                     &DecodeOpenAiResponse, &OpenAiHeaders};
+  static const ApiDialect dialect = {"openai",
+                                     "/chat/completions",
+                                     &EncodeOpenAiRequest,
+                                     &DecodeOpenAiResponse,
+                                     &AssembleOpenAiStream,
+                                     &OpenAiHeaders};
   return dialect;
 }
 
 const ApiDialect& AnthropicDialect() {
-  static const ApiDialect dialect = {"anthropic", "/v1/messages", &EncodeAnthropicRequest,
-                                     &DecodeAnthropicResponse, &AnthropicHeaders};
+  static const ApiDialect dialect = {"anthropic",
+                                     "/v1/messages",
+                                     &EncodeAnthropicRequest,
+                                     &DecodeAnthropicResponse,
+                                     &AssembleAnthropicStream,
+                                     &AnthropicHeaders};
   return dialect;
 }
 
@@ -35,7 +44,7 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
   http.headers = dialect.headers(options_.api_key);
   if (!request.request_id.empty())
     http.headers.emplace_back("X-Afbench-Request-Id", request.request_id);
-  http.body = dialect.encode(options_.model, conversation, request);
+  http.body = dialect.encode(options_.model, conversation, request, options_.stream);
   http.connect_timeout_ms = options_.connect_timeout_ms;
   http.request_timeout_ms = options_.request_timeout_ms;
   http.idle_timeout_ms = options_.idle_timeout_ms;
@@ -51,6 +60,11 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
     Error error = HttpStatusError(dialect.provider, *response, std::chrono::system_clock::now());
     if (error.kind == ErrorKind::kAuth) error.message += options_.auth_hint;
     return Fail(Redacted(std::move(error)));
+  }
+  if (options_.stream) {
+    Result<std::string> assembled = dialect.assemble(response->body);
+    if (!assembled) return Fail(Redacted(assembled.error()));
+    response->body = std::move(*assembled);
   }
   Result<Generation> generation = dialect.decode(response->body, request.prefill);
   if (!generation) return Fail(Redacted(generation.error()));

@@ -24,8 +24,10 @@ struct ApiDialect {
   const char* provider;  ///< "openai": the prefix of error messages.
   const char* path;      ///< Appended to the base URL, e.g. "/chat/completions".
   std::string (*encode)(std::string_view model, const Conversation& conversation,
-                        const GenerateRequest& request);
+                        const GenerateRequest& request, bool stream);
   Result<Generation> (*decode)(std::string_view body, std::string_view prefill);
+  /// A streamed reply (server-sent events) as the body `decode` reads (sse.h).
+  Result<std::string> (*assemble)(std::string_view stream);
   std::vector<std::pair<std::string, std::string>> (*headers)(const std::string& api_key);
 };
 
@@ -43,6 +45,7 @@ struct HttpBackendOptions {
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
   int64_t idle_timeout_ms = 300000;
+  bool stream = false;  ///< Ask for server-sent events; the idle timeout then runs between chunks.
 };
 
 class HttpBackend : public Backend {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "afbench/backends.h"
 #include "loopback_server.h"
@@ -204,6 +205,58 @@ TEST_F(HttpBackendTest, SlowServerTimesOutAsTransient) {
   Error error = SendExpectingError(*OpenAi());
   EXPECT_EQ(error.kind, ErrorKind::kTransient);
   EXPECT_TRUE(error.message.starts_with("backend: openai: ")) << error.message;
+}
+
+// A generation that takes longer than the idle timeout: sent whole, nothing arrives until it is
+// done and the request is abandoned; streamed, chunks keep arriving and it completes.
+TEST(HttpBackend, AStreamedSlowGenerationOutlivesTheIdleTimeoutThatAWholeOneDiesOf) {
+  testing::LoopbackServer server;
+  constexpr int kChunks = 8;
+  constexpr int kChunkMs = 400;
+  server.http().Post("/v1/chat/completions", [&server](const httplib::Request& req,
+                                                       httplib::Response& res) {
+    const bool stream = nlohmann::json::parse(req.body).value("stream", false);
+    if (!stream) {
+      server.SleepUnlessClosing(kChunks * kChunkMs);
+      res.set_content(R"({"choices":[{"message":{"content":"late"},"finish_reason":"stop"}]})",
+                      "application/json");
+      return;
+    }
+    res.set_chunked_content_provider("text/event-stream", [&server](size_t,
+                                                                    httplib::DataSink& sink) {
+      for (int i = 0; i < kChunks; ++i) {
+        server.SleepUnlessClosing(kChunkMs);
+        const std::string chunk = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w" +
+                                  std::to_string(i) + " \"},\"finish_reason\":null}]}\n\n";
+        if (!sink.write(chunk.data(), chunk.size())) return false;
+      }
+      const std::string end =
+          "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+          "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}\n\n"
+          "data: [DONE]\n\n";
+      sink.write(end.data(), end.size());
+      sink.done();
+      return true;
+    });
+  });
+  server.Start();
+  auto make = [&](bool stream) {
+    BackendOptions options{.spec = "openai/m", .base_url = server.Url() + "/v1"};
+    options.idle_timeout_ms = 1000;  // libcurl checks about once a second
+    options.stream = stream;
+    auto backend = MakeBackend(options);
+    EXPECT_TRUE(backend) << backend.error().message;
+    return std::move(*backend);
+  };
+  const Conversation conversation{"", {{Role::kUser, "hi"}}};
+  auto whole = make(false)->Generate(conversation, GenerateRequest{});
+  ASSERT_FALSE(whole.has_value());
+  EXPECT_EQ(whole.error().kind, ErrorKind::kTransient);
+  auto streamed = make(true)->Generate(conversation, GenerateRequest{});
+  ASSERT_TRUE(streamed.has_value()) << streamed.error().message;
+  EXPECT_EQ(streamed->text, "w0 w1 w2 w3 w4 w5 w6 w7 ");
+  EXPECT_EQ(streamed->finish, FinishReason::kStop);
+  EXPECT_EQ(streamed->usage.output_tokens, 6);
 }
 
 TEST(HttpBackend, RefusedConnectionIsTransient) {

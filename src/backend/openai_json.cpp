@@ -47,7 +47,7 @@ Usage DecodeUsage(const json& root) {
 }  // namespace
 
 std::string EncodeOpenAiRequest(std::string_view model, const Conversation& conversation,
-                                const GenerateRequest& request) {
+                                const GenerateRequest& request, bool stream) {
   json messages = json::array();
   if (!conversation.system.empty()) {
     messages.push_back({{"role", "system"}, {"content", conversation.system}});
@@ -64,6 +64,10 @@ std::string EncodeOpenAiRequest(std::string_view model, const Conversation& conv
                {"temperature", request.sampling.temperature},
                {"max_tokens", request.sampling.max_tokens}};
   if (request.sampling.seed.has_value()) body["seed"] = *request.sampling.seed;
+  if (stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
   return DumpJson(body);
 }
 

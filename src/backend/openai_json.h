@@ -19,9 +19,10 @@
 namespace afbench {
 
 /// The body of POST <base>/chat/completions: model, messages (system first, prefill last),
-/// temperature, max_tokens, and seed when set.
+/// temperature, max_tokens, and seed when set; with `stream`, "stream": true and
+/// stream_options.include_usage (so that the last chunk carries the usage).
 std::string EncodeOpenAiRequest(std::string_view model, const Conversation& conversation,
-                                const GenerateRequest& request);
+                                const GenerateRequest& request, bool stream = false);
 
 /// Decodes a 200 response. Generation.text = prefill + the returned content (see JoinPrefill); a
 /// null content is empty text. Errors (kBadResponse): not JSON, no choices[0].message, content of

@@ -49,6 +49,7 @@ Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
   options.spec = flags.judge;
   options.base_url = flags.judge_base_url;
   options.base_url_named = true;  // the flag or the provider's variable: the user's own choice
+  options.stream = flags.stream;
   auto spec = ParseModelSpec(flags.judge);
   if (!spec) return Unexpected{spec.error()};
   for (const BackendInfo& info : BackendTable()) {
@@ -173,6 +174,7 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
       .add_option("--max-attempts", flags.max_attempts,
                   "Requests per judge call before a transport failure counts")
       ->capture_default_str();
+  command.add_flag("--stream", flags.stream, "Stream the judge's replies (server-sent events)");
   command
       .add_option("--max-parse-attempts", flags.max_parse_attempts,
                   "Requests per judge call when replies cannot be parsed")

@@ -31,6 +31,7 @@ RunConfig CellConfig(const ExperimentSpec& spec, const ExperimentCell& cell,
   config.requests_per_minute = flags.rpm;
   config.tokens_per_minute = flags.tpm;
   config.retry.max_attempts = flags.max_attempts;
+  config.stream = flags.stream;
   if (!flags.judge.empty()) {
     config.judge_model = flags.judge;
     config.judge_base_url = flags.judge_base_url;

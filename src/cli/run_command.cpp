@@ -153,6 +153,7 @@ void ApplyResumeOverrides(const ResumeOverrides& overrides, RunConfig& config) {
   config.idle_timeout_ms = overrides.idle_timeout_ms.value_or(config.idle_timeout_ms);
   config.base_url = overrides.base_url.value_or(config.base_url);
   config.judge_base_url = overrides.judge_base_url.value_or(config.judge_base_url);
+  config.stream = overrides.stream.value_or(config.stream);
   if (overrides.base_url || overrides.trust_file_urls) config.base_url_from_file = false;
   if (overrides.judge_base_url || overrides.trust_file_urls)
     config.judge_base_url_from_file = false;
@@ -326,6 +327,7 @@ Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const s
   options.request_timeout_ms = config.request_timeout_ms;
   options.idle_timeout_ms = config.idle_timeout_ms;
   options.base_url_named = !url_from_file;  // a flag, the environment, or a run resumed from them
+  options.stream = config.stream;
   if (const BackendInfo* info = FindProvider(spec)) {
     const char* key = std::getenv(info->api_key_env);
     if (key != nullptr) options.api_key = key;

@@ -200,6 +200,7 @@ std::string RunConfigToJson(const RunConfig& config) {
                       {"connect_timeout_ms", config.connect_timeout_ms},
                       {"request_timeout_ms", config.request_timeout_ms},
                       {"idle_timeout_ms", config.idle_timeout_ms},
+                      {"stream", config.stream},
                       {"planned_samples", config.planned_samples}};
   WriteLibraryKeys(config, out);
   WriteLlamaKeys(config, out);
@@ -233,6 +234,7 @@ Result<RunConfig> RunConfigFromJson(const std::string& text) {
     Read(object, "connect_timeout_ms", config.connect_timeout_ms);
     Read(object, "request_timeout_ms", config.request_timeout_ms);
     config.idle_timeout_ms = object.value("idle_timeout_ms", int64_t{300000});
+    config.stream = object.value("stream", false);
     Read(object, "planned_samples", config.planned_samples);
     ReadLibraryKeys(object, config);
     ReadLlamaKeys(object, config);

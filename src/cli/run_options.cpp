@@ -74,6 +74,9 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
       .add_option("--first-byte-timeout-s", flags.first_byte_timeout_s,
                   "Longest wait for the first byte of a response, and between bytes")
       ->capture_default_str();
+  command.add_flag("--stream", flags.stream,
+                   "Stream replies (server-sent events): a long generation is not abandoned at "
+                   "the first-byte timeout, which then applies between chunks");
 }
 
 // Engine settings of the in-process llama/ backend (docs/llama.md).
@@ -176,7 +179,8 @@ constexpr std::string_view kResumeApplies[] = {"--resume",
                                                "--prices",
                                                "--scenarios-dir",
                                                "--variations-dir",
-                                               "--trust-file-urls"};
+                                               "--trust-file-urls",
+                                               "--stream"};
 
 bool ResumeApplies(std::string_view name) {
   return std::find(std::begin(kResumeApplies), std::end(kResumeApplies), name) !=
@@ -243,6 +247,7 @@ Result<ResumeOverrides> ResumeOverridesFromFlags(const RunFlags& flags) {
   if (Given(flags, "--base-url")) out.base_url = flags.base_url;
   if (Given(flags, "--judge-base-url")) out.judge_base_url = flags.judge_base_url;
   out.trust_file_urls = flags.trust_file_urls;
+  if (Given(flags, "--stream")) out.stream = true;
   for (const std::string& name : flags.given) {
     if (name != "--resume" && name != "--db" && name != "--quiet") out.names.push_back(name);
   }
@@ -318,6 +323,7 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   config.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   config.request_timeout_ms = static_cast<int64_t>(flags.timeout_s * 1000);
   config.idle_timeout_ms = static_cast<int64_t>(flags.first_byte_timeout_s * 1000);
+  config.stream = flags.stream;
   ApplyLibraryFlags(flags, config);
   return config;
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "e2e/e2e_fixture.h"
@@ -260,6 +261,49 @@ TEST(RunE2e, ABaseUrlWithCredentialsIsRefusedAndNeverStoredOrPrinted) {
     EXPECT_TRUE(ParseJson(Afbench({"runs", "--json", "--db", db.string()})).empty());
     EXPECT_EQ(ReadFile(db).find("SENTINEL"), std::string::npos);
   }
+}
+
+// The turns of a streamed run, from a server speaking each API's event stream, are the turns of
+// the same run without streaming: text, finish reason and token counts.
+TEST(RunE2e, AStreamedRunStoresExactlyTheTurnsOfANonStreamedOne) {
+  auto dir = MakeTempDir();
+  for (const std::string provider : {"openai", "anthropic"}) {
+    SCOPED_TRACE(provider);
+    std::vector<nlohmann::json> turns[2];
+    for (int streamed = 0; streamed < 2; ++streamed) {
+      // A server of its own: the fake Anthropic cache remembers system prompts it has seen.
+      const auto folder = dir / (provider + std::to_string(streamed));
+      std::filesystem::create_directories(folder);
+      FakeServer server(folder);
+      const std::string url = provider == "openai" ? server.OpenAiUrl() : server.AnthropicUrl();
+      auto db = dir / (provider + std::to_string(streamed) + ".db");
+      std::vector<std::string> args = {"run", "--model", provider + "/scripted", "--base-url", url,
+                                       "--dataset", AdvBench(), "--limit", "3", "--seed", "7",
+                                       "--db", db.string(), "-q",
+                                       // one at a time: which request writes the fake cache
+                                       "--max-connections", "1"};
+      if (streamed == 1) args.push_back("--stream");
+      auto run = Afbench(args);
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+      auto exported = Afbench({"export", NewestRunId(db), "--db", db.string()});
+      std::istringstream lines(exported.out);
+      for (std::string line; std::getline(lines, line);) {
+        const nlohmann::json sample = nlohmann::json::parse(line);
+        for (nlohmann::json turn : sample["turns"]) {
+          turn.erase("latency_ms");
+          turns[streamed].push_back(turn);
+        }
+      }
+    }
+    EXPECT_EQ(turns[0].size(), 12u);
+    ASSERT_EQ(turns[1].size(), turns[0].size());
+    for (size_t i = 0; i < turns[0].size(); ++i) {
+      EXPECT_EQ(turns[1][i].dump(), turns[0][i].dump()) << "turn " << i;
+    }
+  }
+  EXPECT_EQ(
+      ParseJson(Afbench({"runs", "--json", "--db", (dir / "openai1.db").string()}))[0]["status"],
+      "completed");
 }
 
 TEST(RunE2e, AMalformedDatasetNamesFileAndLineAndStartsNoRun) {

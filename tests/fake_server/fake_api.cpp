@@ -1,5 +1,6 @@
 #include "fake_api.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "afbench/hash.h"
@@ -150,6 +151,76 @@ std::string AnthropicBody(const Parsed& parsed, const FakeReply& reply, const st
 
 }  // namespace
 
+namespace {
+
+// `text` in pieces of about 16 bytes, never cutting a UTF-8 sequence.
+std::vector<std::string> Pieces(const std::string& text) {
+  std::vector<std::string> pieces;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.size(), start + 16);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    pieces.push_back(text.substr(start, end - start));
+    start = end;
+  }
+  return pieces;
+}
+
+std::string Event(const std::string& name, const json& data) {
+  return (name.empty() ? "" : "event: " + name + "\n") + "data: " + data.dump() + "\n\n";
+}
+
+std::string OpenAiStream(const json& whole) {
+  const json& choice = whole["choices"][0];
+  const json head = {
+      {"id", whole["id"]}, {"object", "chat.completion.chunk"}, {"model", whole["model"]}};
+  auto chunk = [&](const json& delta, const json& finish) {
+    json out = head;
+    out["choices"] = json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}});
+    return Event("", out);
+  };
+  std::string stream = chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
+  for (const std::string& piece : Pieces(choice["message"]["content"].get<std::string>())) {
+    stream += chunk({{"content", piece}}, nullptr);
+  }
+  stream += chunk(json::object(), choice["finish_reason"]);
+  json usage = head;
+  usage["choices"] = json::array();
+  usage["usage"] = whole["usage"];
+  return stream + Event("", usage) + "data: [DONE]\n\n";
+}
+
+std::string AnthropicStream(const json& whole) {
+  json start = whole;
+  start["content"] = json::array();
+  start["stop_reason"] = nullptr;
+  start["usage"]["output_tokens"] = 1;
+  std::string stream = Event("message_start", {{"type", "message_start"}, {"message", start}});
+  const std::string text = whole["content"][0]["text"].get<std::string>();
+  stream += Event("content_block_start", {{"type", "content_block_start"},
+                                          {"index", 0},
+                                          {"content_block", {{"type", "text"}, {"text", ""}}}});
+  stream += Event("ping", {{"type", "ping"}});
+  for (const std::string& piece : Pieces(text)) {
+    stream += Event("content_block_delta", {{"type", "content_block_delta"},
+                                            {"index", 0},
+                                            {"delta", {{"type", "text_delta"}, {"text", piece}}}});
+  }
+  stream += Event("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}});
+  stream += Event("message_delta",
+                  {{"type", "message_delta"},
+                   {"delta", {{"stop_reason", whole["stop_reason"]}, {"stop_sequence", nullptr}}},
+                   {"usage", {{"output_tokens", whole["usage"]["output_tokens"]}}}});
+  return stream + Event("message_stop", {{"type", "message_stop"}});
+}
+
+}  // namespace
+
+std::string StreamBody(Api api, const std::string& body) {
+  const json whole = json::parse(body);
+  return api == Api::kOpenAi ? OpenAiStream(whole) : AnthropicStream(whole);
+}
+
 HttpReply FakeApi::Handle(Api api, std::string_view body, const std::string& request_id) {
   Parsed parsed;
   std::string error;
@@ -175,6 +246,11 @@ HttpReply FakeApi::Handle(Api api, std::string_view body, const std::string& req
   } else {
     const bool cache_hit = parsed.cache_system && SeenSystem(parsed.request.conversation.system);
     out.body = AnthropicBody(parsed, reply, id, cache_hit);
+  }
+  const json request = json::parse(body, nullptr, false);
+  if (request.is_object() && request.value("stream", false)) {
+    out.body = StreamBody(api, out.body);
+    out.event_stream = true;
   }
   return out;
 }

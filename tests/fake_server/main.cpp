@@ -123,7 +123,7 @@ void AddRoutes(httplib::Server& server, const Routes& routes) {
       if (fault == Fault::kReset) {
         SendThenReset(res, reply.body);
       } else {
-        res.set_content(reply.body, "application/json");
+        res.set_content(reply.body, reply.event_stream ? "text/event-stream" : "application/json");
       }
       const bool injected = routes.faults->options().rate > 0;
       routes.log->Write(request_id, req.path, reply.status, reply.turn,
