@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 build_dir=${AFBENCH_BUILD_DIR:-build}
 # Paths inside the tree are hashed relative to it, so a fresh clone elsewhere (CI) still hits the cache.
 export CCACHE_BASEDIR="$PWD"
+# The layering test reads the targets from CMake's file API; the query must exist before configuring.
+mkdir -p "$build_dir/.cmake/api/v1/query" && : > "$build_dir/.cmake/api/v1/query/codemodel-v2"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

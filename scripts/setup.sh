@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   sqlite3 python3 curl openssl
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
+  clang-format               # the format stage of scripts/test.sh
 )
 
 sudo_cmd=()

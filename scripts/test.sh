@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs everything, builds, and runs the whole test suite:
-#   1. the normal build: unit, end-to-end and (when llama.cpp is built) llama-server tests;
+#   0. every tracked C++ file formatted as .clang-format says (fix: scripts/format.sh);
+#   1. the normal build: unit, end-to-end and (when llama.cpp is built) llama-server tests, the lint
+#      tests among them (every model call through the client; components include only what they
+#      depend on);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer (llama.cpp left out);
 #   3. a short libFuzzer run of every fuzz target from the committed corpus (scripts/fuzz.sh).
 # Set AFBENCH_QUICK=1 to run only stage 1.
@@ -17,6 +20,9 @@ total() {
   awk '/tests passed, [0-9]+ tests failed out of/ {f += $4; t += $NF}
        END {printf "%d passed, %d failed\n", t - f, f}' "$log"
 }
+
+echo "== test: formatting =="
+bash scripts/format.sh --check
 
 echo "== test: build and run the suite =="
 bash scripts/build.sh

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "afbench/classifier.h"
@@ -142,6 +143,8 @@ class Store {
 
   /// How many model calls are stored for `run_id` and callers starting with `caller_prefix`.
   Result<int64_t> CountModelCalls(const std::string& run_id, const std::string& caller_prefix);
+  /// Tokens of the model calls stored for `run_id` (judge votes), per model spec.
+  Result<std::vector<std::pair<std::string, Usage>>> ModelCallUsage(const std::string& run_id);
 
   /// The journal of replies whose commit failed: `<db>.unsaved.jsonl` beside the database.
   const std::string& journal_path() const;

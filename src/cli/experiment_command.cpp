@@ -7,6 +7,7 @@
 
 #include "afbench/backends.h"
 #include "afbench/lease.h"
+#include "afbench/paths.h"
 #include "exit_codes.h"
 
 namespace afbench::cli {
@@ -83,13 +84,9 @@ Status CheckExisting(std::vector<CellPlan>& plans, const std::map<std::string, R
     }
     const ModelPrice* price = prices.Find(plan.config.model);
     if (found->second.status != "completed" || price == nullptr) continue;
-    auto samples = store.LoadSamples(found->second.run_id);
-    if (!samples) return Unexpected{samples.error()};
-    Usage usage;
-    for (const StoredSample& sample : *samples) {
-      for (const Turn& turn : sample.transcript.turns) usage += turn.usage;
-    }
-    meter.AddSpent(CostUsd(*price, usage));
+    auto spent = StoredSpendUsd(store, found->second.run_id, *price, prices);
+    if (!spent) return Unexpected{spent.error()};
+    meter.AddSpent(*spent);
   }
   return {};
 }
@@ -222,12 +219,33 @@ Status CheckFileUrls(const ExperimentSpec& spec) {
   return {};
 }
 
+// The files the experiment names lie below its folder or a --allow-dir: a file from someone else
+// cannot make afbench read (and send to a model) what lies elsewhere.
+Status CheckFilePaths(const ExperimentSpec& spec, const RunFlags& flags) {
+  std::vector<std::filesystem::path> roots = {spec.file.parent_path()};
+  for (const std::string& dir : flags.allow_dirs) roots.emplace_back(dir);
+  std::vector<std::pair<std::string, std::filesystem::path>> named;
+  if (!spec.dataset.path.empty()) named.emplace_back("dataset", spec.dataset.path);
+  if (!spec.prices.empty()) named.emplace_back("prices", spec.prices);
+  for (const std::string& scenario : spec.scenarios) {
+    if (scenario.find('/') != std::string::npos) named.emplace_back("scenarios", scenario);
+  }
+  for (const auto& [field, path] : named) {
+    auto below = PathBelow(roots, spec.file.parent_path(), path);
+    if (!below) {
+      return Fail(WithContext(below.error(), "experiment: " + spec.file.string() + ": " + field));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 int ExperimentRunCommand(const RunFlags& flags, const RunInvocation& invocation) {
   auto spec = LoadExperiment(flags.experiment_file);
   if (!spec) return ReportError(spec.error());
   if (Status urls = CheckFileUrls(*spec); !urls) return ReportError(urls.error());
+  if (Status paths = CheckFilePaths(*spec, flags); !paths) return ReportError(paths.error());
   auto prices = LoadPrices(flags, spec->prices);
   if (!prices) return ReportError(prices.error());
   const std::vector<ExperimentCell> cells = ExpandCells(*spec);

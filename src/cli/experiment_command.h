@@ -56,6 +56,10 @@ Result<RunJudges> MakeRunJudges(const RunConfig& config, const RunJudgeContext& 
 
 /// The model's price when the invocation has a budget (adding the Run's stored spend to the
 /// meter); nullopt without a budget. An error when a budget is set and the model has no price.
+/// What a Run's stored turns (at `price`) and stored judge calls (at their models' prices) cost:
+/// the spend of its earlier invocations, which --max-cost-usd counts.
+Result<double> StoredSpendUsd(Store& store, const std::string& run_id, const ModelPrice& price,
+                              const PriceTable& prices);
 Result<std::optional<ModelPrice>> PriceForRun(Store& store, const std::string& run_id,
                                               const RunConfig& config,
                                               const RunInvocation& invocation);

@@ -150,6 +150,38 @@ TEST(PlanCells, ABrokenCellFailsBeforeAnythingIsSentAndNamesTheCell) {
               HasSubstr("cell 'opus | helpful-only | cut-corporate-partner'"));
 }
 
+// --max-cost-usd starts from what earlier invocations spent: the run's turns and its judges' calls.
+TEST(StoredSpendUsd, CountsTheStoredTurnsAndTheStoredJudgeCallsAtTheirModelsPrices) {
+  auto store = Store::Open((testing::MakeTempDir() / "spend.db").string());
+  ASSERT_TRUE(store.has_value());
+  RunRecord run;
+  run.run_id = "r";
+  run.status = "incomplete";
+  ASSERT_TRUE((*store)->CreateRun(run, {{0, "q", 1}}));
+  Transcript transcript;
+  transcript.key = {0, Tier::kFree, 0};
+  transcript.outcome = Outcome::kOutput;
+  Turn turn;
+  turn.usage = {1'000'000, 0, 0, 0};
+  transcript.turns = {turn};
+  ASSERT_TRUE((*store)->SaveTurn("r", transcript.key, turn, 1));
+  ASSERT_TRUE((*store)->SaveSample("r", transcript, "q", {}, 0));
+  StoredModelCall vote;
+  vote.model = "openai/judge";
+  vote.generation.usage = {0, 2'000'000, 0, 0};
+  ASSERT_TRUE((*store)->SaveModelCall({"r", "judge/j/1", transcript.key, "v0/p0", "h0"}, vote));
+  ASSERT_TRUE((*store)->SaveModelCall({"r", "judge/j/1", transcript.key, "v1/p0", "h1"}, vote));
+  PriceTable prices;
+  prices.prices = {{"openai/judge", 0, 3.0, 0, 0}};
+  const ModelPrice model_price{"m", 5.0, 0, 0, 0};
+  auto spent = StoredSpendUsd(**store, "r", model_price, prices);
+  ASSERT_TRUE(spent.has_value()) << spent.error().message;
+  EXPECT_DOUBLE_EQ(*spent, 5.0 + 2 * 2 * 3.0);  // 1M input tokens at $5; 4M judge output at $3
+  auto unpriced = StoredSpendUsd(**store, "r", model_price, PriceTable{});
+  ASSERT_FALSE(unpriced.has_value());
+  EXPECT_THAT(unpriced.error().message, HasSubstr("openai/judge"));
+}
+
 TEST(CellFingerprint, ChangesWithTheSettingsAndThePromptButNotTheExperimentTags) {
   RunConfig config = AdvBenchConfig();
   const std::string base = CellFingerprint(config, "hash");

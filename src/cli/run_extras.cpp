@@ -51,6 +51,24 @@ Usage StoredUsage(const std::vector<StoredSample>& samples) {
   return usage;
 }
 
+// What the earlier invocations of a Run spent on its judges' stored calls.
+Result<double> StoredJudgeSpendUsd(Store& store, const std::string& run_id,
+                                   const PriceTable& prices) {
+  auto usage = store.ModelCallUsage(run_id);
+  if (!usage) return Unexpected{usage.error()};
+  double usd = 0;
+  for (const auto& [model, tokens] : *usage) {
+    const ModelPrice* price = prices.Find(model);
+    if (price == nullptr) {
+      return Fail(ErrorKind::kInvalidInput,
+                  "run: --max-cost-usd: the price table has no price for '" + model +
+                      "', whose judge calls run " + run_id + " stores; add one (--prices FILE)");
+    }
+    usd += CostUsd(*price, tokens);
+  }
+  return usd;
+}
+
 std::string StatusBanner(const CellRow& row, const RunRecord& run) {
   std::string banner;
   if (row.compliance_status == "needs_judge") {
@@ -191,6 +209,15 @@ Result<RunJudges> MakeRunJudges(const RunConfig& config, const RunJudgeContext& 
   return judges;
 }
 
+Result<double> StoredSpendUsd(Store& store, const std::string& run_id, const ModelPrice& price,
+                              const PriceTable& prices) {
+  auto samples = store.LoadSamples(run_id);
+  if (!samples) return Unexpected{samples.error()};
+  auto judges = StoredJudgeSpendUsd(store, run_id, prices);
+  if (!judges) return Unexpected{judges.error()};
+  return CostUsd(price, StoredUsage(*samples)) + *judges;
+}
+
 Result<std::optional<ModelPrice>> PriceForRun(Store& store, const std::string& run_id,
                                               const RunConfig& config,
                                               const RunInvocation& invocation) {
@@ -203,9 +230,9 @@ Result<std::optional<ModelPrice>> PriceForRun(Store& store, const std::string& r
                     "'; add one (--prices FILE, or `prices:` in the experiment file) to run it "
                     "under a budget");
   }
-  auto samples = store.LoadSamples(run_id);
-  if (!samples) return Unexpected{samples.error()};
-  invocation.cost_meter->AddSpent(CostUsd(*price, StoredUsage(*samples)));
+  auto spent = StoredSpendUsd(store, run_id, *price, *invocation.prices);
+  if (!spent) return Unexpected{spent.error()};
+  invocation.cost_meter->AddSpent(*spent);
   if (invocation.cost_meter->Exceeded()) {
     return Fail(ErrorKind::kInvalidInput, "run: --max-cost-usd: the budget is already spent ($" +
                                               std::to_string(invocation.cost_meter->TotalUsd()) +

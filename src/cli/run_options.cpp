@@ -212,6 +212,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
   command->add_option("--judge", flags.judge,
                       "Judge model provider/model for the scenario's judges");
   command->add_option("--judge-base-url", flags.judge_base_url, "Base URL of the judge model");
+  command->add_option("--allow-dir", flags.allow_dirs,
+                      "A folder whose files an experiment file may name (by default only files "
+                      "below its own folder); repeatable");
   command->add_flag("--trust-file-urls", flags.trust_file_urls,
                     "Send API keys to the base URLs an experiment file names (by default a key "
                     "goes only to its provider's own host)");

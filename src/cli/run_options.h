@@ -55,9 +55,10 @@ struct RunFlags {
   std::string variations_dir;
   std::string judge;  ///< --judge provider/model: runs the scenario's judges.
   std::string judge_base_url;
-  std::string experiment_file;   ///< Positional: an experiment YAML file runs every cell.
-  bool trust_file_urls = false;  ///< --trust-file-urls: keys may go to the file's base URLs.
-  bool plan = false;             ///< --plan: print cells, requests and a forecast; send nothing.
+  std::string experiment_file;          ///< Positional: an experiment YAML file runs every cell.
+  bool trust_file_urls = false;         ///< --trust-file-urls: keys may go to the file's base URLs.
+  std::vector<std::string> allow_dirs;  ///< --allow-dir: an experiment file may read below these.
+  bool plan = false;  ///< --plan: print cells, requests and a forecast; send nothing.
   std::optional<double> max_cost_usd;
   std::string prices_file;
   // The llama/ backend's engine (issue 3); usage errors with other providers.

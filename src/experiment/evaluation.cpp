@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "afbench/experiment.h"
+#include "afbench/paths.h"
 #include "yaml_util.h"
 
 namespace afbench {
@@ -67,6 +68,10 @@ Status ReadPaths(const YamlContext& context, const YAML::Node& root,
     auto value = experiment_internal::YamlString(context, root[key], key);
     if (!value) return Unexpected{value.error()};
     *target = dir / *value;
+    // Below the scenario library the scenario belongs to, like the manifest's files.
+    if (auto below = PathBelow({dir.parent_path()}, dir, *value); !below) {
+      return YamlError(context, root[key], "'" + std::string(key) + "': " + below.error().message);
+    }
     std::error_code ec;
     if (!std::filesystem::exists(*target, ec)) {
       return YamlError(context, root[key],

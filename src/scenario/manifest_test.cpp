@@ -45,6 +45,17 @@ TEST(ParseManifest, ReadsEveryFieldAndResolvesFilesAgainstTheManifestFolder) {
   EXPECT_EQ(manifest->user_suffix, std::filesystem::path("/scn/demo/suffix.md"));
 }
 
+TEST(ParseManifest, AFileOutsideTheScenarioLibraryIsRefusedWithItsLine) {
+  // /scn/demo/scenario.yaml may name files below /scn (its own folder and its siblings'), only.
+  EXPECT_TRUE(ParseManifest("name: demo\nsections:\n  - {name: a, file: ../other/a.md}\n", kPath));
+  EXPECT_THAT(ErrorOf("name: demo\nsections:\n  - {name: a, file: ../../etc/passwd}\n"),
+              HasSubstr("scenario.yaml:3"));
+  EXPECT_THAT(ErrorOf("name: demo\nsections:\n  - {name: a, file: /etc/passwd}\n"),
+              HasSubstr("is outside /scn"));
+  EXPECT_THAT(ErrorOf("name: demo\nsections: [{name: a, file: a.md}]\nexamples: [/root/x.md]\n"),
+              HasSubstr("'examples'"));
+}
+
 TEST(ParseManifest, OptionalFieldsMayBeLeftOut) {
   auto manifest = ParseManifest("name: bare\nsections:\n  - {name: only, file: only.md}\n", kPath);
   ASSERT_TRUE(manifest) << manifest.error().message;

@@ -8,10 +8,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const Sections kSections = {
-    {"intro", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."},
-    {"list", "Items:\n\n- one\n- two\n- three"},
-    {"tail", "The end."}};
+const Sections kSections = {{"intro", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."},
+                            {"list", "Items:\n\n- one\n- two\n- three"},
+                            {"tail", "The end."}};
 
 OwnedPatch Make(PatchOp op, std::string section, std::string target, std::string text,
                 std::string variation = "v", int order = 0) {

@@ -120,4 +120,22 @@ Result<int64_t> CountModelCalls(sqlite3* db, const std::string& run_id,
   return *row ? statement->Int(0) : 0;
 }
 
+Result<std::vector<std::pair<std::string, Usage>>> ModelCallUsage(sqlite3* db,
+                                                                  const std::string& run_id) {
+  auto statement = sqlite::Prepare(
+      db,
+      "SELECT model, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+      "sum(cache_write_tokens) FROM model_calls WHERE run_id = ?1 GROUP BY model ORDER BY model");
+  if (!statement) return Unexpected{statement.error()};
+  statement->Bind(1, run_id);
+  std::vector<std::pair<std::string, Usage>> usage;
+  for (;;) {
+    auto row = statement->Step();
+    if (!row) return Unexpected{row.error()};
+    if (!*row) return usage;
+    usage.emplace_back(statement->Text(0), Usage{statement->Int(1), statement->Int(2),
+                                                 statement->Int(3), statement->Int(4)});
+  }
+}
+
 }  // namespace afbench::rows

@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "afbench/store.h"
 
@@ -21,5 +23,7 @@ Status InsertModelCall(sqlite3* db, const ModelCallKey& key, const StoredModelCa
 Result<std::optional<StoredModelCall>> SelectModelCall(sqlite3* db, const ModelCallKey& key);
 Result<int64_t> CountModelCalls(sqlite3* db, const std::string& run_id,
                                 const std::string& caller_prefix);
+Result<std::vector<std::pair<std::string, Usage>>> ModelCallUsage(sqlite3* db,
+                                                                  const std::string& run_id);
 
 }  // namespace afbench::rows

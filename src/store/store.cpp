@@ -141,6 +141,12 @@ Status Store::SaveModelCall(const ModelCallKey& key, const StoredModelCall& call
   return rows::InsertModelCall(impl_->db.get(), key, call);
 }
 
+Result<std::vector<std::pair<std::string, Usage>>> Store::ModelCallUsage(
+    const std::string& run_id) {
+  std::lock_guard lock(impl_->mutex);
+  return rows::ModelCallUsage(impl_->db.get(), run_id);
+}
+
 const std::string& Store::journal_path() const { return impl_->journal_path; }
 
 Status Store::JournalTurn(const std::string& run_id, const SampleKey& key, const Turn& turn,

@@ -10,6 +10,13 @@ namespace {
 
 std::string AdvBench() { return (SharedDir() / "data/advbench_harmful_behaviors.csv").string(); }
 
+// A copy of the dataset beside the experiment file: a file may only name files below its folder.
+std::string LocalAdvBench(const std::filesystem::path& dir) {
+  const auto copy = dir / "advbench.csv";
+  if (!std::filesystem::exists(copy)) std::filesystem::copy_file(AdvBench(), copy);
+  return "advbench.csv";
+}
+
 /// Two "models" on one server (it ignores the model name) x three variations.
 std::filesystem::path WriteGrid(const std::filesystem::path& dir, const FakeServer& server,
                                 const std::string& name) {
@@ -26,7 +33,7 @@ std::filesystem::path WriteGrid(const std::filesystem::path& dir, const FakeServ
                       "scenarios: [helpful-only]\n"
                       "variations: [default, cut-rlhf-bullet, tier-california]\n"
                       "dataset: {path: \"" +
-                      AdvBench() +
+                      LocalAdvBench(dir) +
                       "\", limit: 10, seed: 3}\n"
                       "max_connections: 4\n");
   return file;
@@ -81,7 +88,7 @@ std::string ExportedAfterRun(const std::filesystem::path& dir, const std::string
   const auto file = dir / (name + ".yaml");
   WriteFile(file, "name: " + name + "\nmodels:\n  - {spec: openai/m, base_url: \"" +
                       server.OpenAiUrl() + "\"}\nscenarios: [helpful-only]\ndataset: {path: \"" +
-                      AdvBench() + "\", limit: 1}\n");
+                      LocalAdvBench(dir) + "\", limit: 1}\n");
   const auto db = dir / (name + ".db");
   std::vector<std::string> args = {"run", file.string(), "--db", db.string(), "-q"};
   args.insert(args.end(), flags.begin(), flags.end());
@@ -99,6 +106,23 @@ TEST(ExperimentE2e, AKeyGoesToAFilesBaseUrlOnlyWithTrustFileUrls) {
   const std::string trusted = ExportedAfterRun(dir, "trusted", server, {"--trust-file-urls"});
   EXPECT_NE(trusted.find("(you sent Bearer [redacted])"), std::string::npos) << trusted;
   EXPECT_EQ(trusted.find("SENTINEL"), std::string::npos);
+}
+
+TEST(ExperimentE2e, AFileNamingADatasetOutsideItsFolderIsRefusedUnlessTheFolderIsAllowed) {
+  auto dir = MakeTempDir();
+  FakeServer server(dir);
+  const auto file = dir / "outside.yaml";
+  WriteFile(file, "name: outside\nmodels:\n  - {spec: openai/m, base_url: \"" + server.OpenAiUrl() +
+                      "\"}\nscenarios: [helpful-only]\ndataset: {path: \"" + AdvBench() +
+                      "\", limit: 1}\n");
+  const auto db = dir / "outside.db";
+  auto refused = Afbench({"run", file.string(), "--plan", "--db", db.string()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("dataset: "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("is outside"), std::string::npos) << refused.err;
+  auto allowed = Afbench({"run", file.string(), "--plan", "--allow-dir",
+                          (SharedDir() / "data").string(), "--db", db.string()});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
 }
 
 TEST(ExperimentE2e, ABaseUrlWithCredentialsInTheFileIsRefusedBeforeAnythingPrintsIt) {

@@ -18,8 +18,8 @@ bool RequestLog::Open(const std::string& file) {
   return out_.is_open();
 }
 
-void RequestLog::Write(const std::string& request_id, const std::string& path, int status,
-                       int turn, const std::string& fault) {
+void RequestLog::Write(const std::string& request_id, const std::string& path, int status, int turn,
+                       const std::string& fault) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!out_.is_open()) return;
   out_ << RequestLogLine(request_id, path, status, turn, fault);

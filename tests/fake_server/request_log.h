@@ -11,8 +11,8 @@
 namespace afbench::fake {
 
 /// One log line, newline included.
-/// One log line. `fault` is the injected fault's name ("none" when the reply was genuine); it is left out of
-/// the line when empty.
+/// One log line. `fault` is the injected fault's name ("none" when the reply was genuine); it is
+/// left out of the line when empty.
 std::string RequestLogLine(const std::string& request_id, const std::string& path, int status,
                            int turn, const std::string& fault = "");
 
