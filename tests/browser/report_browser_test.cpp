@@ -10,6 +10,7 @@
 
 #include "cdp_client.h"
 #include "report_fixture.h"
+#include "support/afbench_command.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
 
@@ -38,12 +39,11 @@ class ReportInBrowser : public ::testing::Test {
     Status written = WriteFixtureStore(db, runs);
     EXPECT_TRUE(written.has_value()) << (written ? "" : written.error().message);
     const auto html = dir_ / ("report" + std::to_string(stores_) + ".html");
-    SubprocessOptions options;
-    options.argv = {(BinaryDir() / "src/cli/afbench").string(), "report"};
-    for (const FixtureRun& run : runs) options.argv.push_back(run.run_id);
-    options.argv.insert(options.argv.end(), {"-o", html.string(), "--db", db.string()});
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
-    const CommandResult result = RunCommand(options, std::chrono::seconds(120));
+    std::vector<std::string> argv = {"report"};
+    for (const FixtureRun& run : runs) argv.push_back(run.run_id);
+    argv.insert(argv.end(), {"-o", html.string(), "--db", db.string()});
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult result = RunAfbench(argv, std::chrono::seconds(120));
     EXPECT_EQ(result.exit_code, 0) << result.err;
     return html;
   }
@@ -262,20 +262,11 @@ TEST_F(ReportInBrowser, TheHarnessSeesContentSecurityPolicyViolations) {
 TEST_F(ReportInBrowser, StandaloneSvgFiguresAreWellFormed) {
   const auto db = dir_ / "svg.db";
   ASSERT_TRUE(WriteFixtureStore(db, KnownRuns()));
-  SubprocessOptions options;
-  options.argv = {(BinaryDir() / "src/cli/afbench").string(),
-                  "report",
-                  "run-a",
-                  "run-b",
-                  "run-c",
-                  "--sequence",
-                  "--format",
-                  "svg",
-                  "-o",
-                  (dir_ / "figures").string(),
-                  "--db",
-                  db.string()};
-  ASSERT_EQ(RunCommand(options, std::chrono::seconds(60)).exit_code, 0);
+  ASSERT_EQ(RunAfbench({"report", "run-a", "run-b", "run-c", "--sequence", "--format", "svg", "-o",
+                        (dir_ / "figures").string(), "--db", db.string()},
+                       std::chrono::seconds(60))
+                .exit_code,
+            0);
   Chromium browser(*chromium_, dir_ / "profile-svg");
   ASSERT_TRUE(browser.ok()) << browser.error();
   for (const char* name : {"bars", "gap", "sequence"}) {

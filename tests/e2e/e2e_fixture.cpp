@@ -53,18 +53,9 @@ std::vector<std::string> FakeServer::RequestIds() const {
   return ids;
 }
 
-std::filesystem::path AfbenchBinary() { return BinaryDir() / "src/cli/afbench"; }
-
 CommandResult Afbench(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env) {
-  SubprocessOptions options;
-  options.argv = {AfbenchBinary().string()};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.unset_env = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL",
-                       "ANTHROPIC_BASE_URL"};
-  options.extra_env = env;
-  options.extra_env["AFBENCH_SCENARIOS_DIR"] = (SourceDir() / "scenarios").string();
-  return RunCommand(options, std::chrono::minutes(5));
+  return RunAfbench(args, std::chrono::minutes(5), env);
 }
 
 nlohmann::json ParseJson(const CommandResult& result) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/afbench_command.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
 
@@ -36,8 +37,6 @@ class FakeServer {
   int port_ = 0;
 };
 
-/// Path of the afbench binary in the build tree.
-std::filesystem::path AfbenchBinary();
 /// Runs afbench with `args` (API-key variables removed unless given in `env`).
 CommandResult Afbench(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});

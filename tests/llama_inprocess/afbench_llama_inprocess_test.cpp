@@ -12,6 +12,7 @@
 #include <string_view>
 #include <thread>
 
+#include "support/afbench_command.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
 
@@ -38,21 +39,8 @@ constexpr std::string_view kDataset =
 {"query": "Describe the smell of rain."}
 )";
 
-SubprocessOptions AfbenchOptions(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {AFBENCH_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  SubprocessOptions options;
-  options.argv = std::move(argv);
-  options.unset_env = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL",
-                       "ANTHROPIC_BASE_URL"};
-  // ggml's OpenMP threads would spin at every barrier while ctest runs other tests on the same
-  // cores, making each decode step many times slower (docs/llama.md, "Performance notes").
-  options.extra_env = {{"OMP_WAIT_POLICY", "PASSIVE"}};
-  return options;
-}
-
 CommandResult Afbench(const std::vector<std::string>& args) {
-  return RunCommand(AfbenchOptions(args), std::chrono::minutes(8));
+  return RunAfbench(args, std::chrono::minutes(8));
 }
 
 json Summary(const std::filesystem::path& db, const std::string& run_id = "") {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "llama_server.h"
+#include "support/afbench_command.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
 
@@ -36,14 +37,7 @@ constexpr std::string_view kDataset =
 )";
 
 CommandResult Afbench(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {AFBENCH_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  // Real keys and base URLs from the developer's shell must not reach (or redirect) the test.
-  SubprocessOptions options;
-  options.argv = std::move(argv);
-  options.unset_env = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL",
-                       "ANTHROPIC_BASE_URL"};
-  return RunCommand(options, std::chrono::minutes(8));
+  return RunAfbench(args, std::chrono::minutes(8));
 }
 
 json Summary(const std::filesystem::path& db) {

@@ -6,17 +6,15 @@
 #include <sstream>
 
 #include "afbench/stats.h"
+#include "support/afbench_command.h"
 
 namespace afbench::testing {
 
 using nlohmann::json;
 
 CommandResult Afbench(const std::vector<std::string>& args) {
-  SubprocessOptions options;
-  options.argv = {AFBENCH_ORGANISM_BIN};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
   // Training cold on two busy cores has taken 11 minutes; ctest stops a test at 25.
-  return RunCommand(options, std::chrono::minutes(20));
+  return RunAfbench(args, std::chrono::minutes(20));
 }
 
 json TrainCachedOrganism(const std::string& comply) {
