@@ -24,6 +24,11 @@
 
 namespace afbench {
 
+/// The clock of heartbeats: Unix time in milliseconds.
+int64_t LeaseClockMs();
+/// This machine's name, as a lease records its holder's host.
+std::string LeaseHostName();
+
 struct LeaseOptions {
   int64_t heartbeat_ms = 5000;
   int64_t stale_after_ms = 30000;

@@ -20,21 +20,21 @@ std::string WithheldKeyHint(const BackendOptions& options, const BackendInfo& in
          info.base_url_env + ", or trust the file's URLs)";
 }
 
-// `options` as MakeBackend resolved them: base_url set, base_url_named = SendsKeyTo.
+// `options` as MakeBackend resolved them (base_url set).
 std::unique_ptr<Backend> MakeHttp(const ApiDialect& dialect, const BackendOptions& options,
                                   std::string model) {
-  const bool send_key = options.base_url_named;
+  const BackendInfo& info = InfoOf(dialect.provider);
+  const bool send_key = SendsKeyTo(options, info);
   const bool withheld = !send_key && !options.api_key.empty();
-  HttpBackendOptions http{
-      .dialect = dialect,
-      .model = std::move(model),
-      .base_url = options.base_url,
-      .api_key = send_key ? options.api_key : std::string(),
-      .auth_hint = withheld ? WithheldKeyHint(options, InfoOf(dialect.provider)) : std::string(),
-      .connect_timeout_ms = options.connect_timeout_ms,
-      .request_timeout_ms = options.request_timeout_ms,
-      .idle_timeout_ms = options.idle_timeout_ms,
-      .stream = options.stream};
+  HttpBackendOptions http{.dialect = dialect,
+                          .model = std::move(model),
+                          .base_url = options.base_url,
+                          .api_key = send_key ? options.api_key : std::string(),
+                          .auth_hint = withheld ? WithheldKeyHint(options, info) : std::string(),
+                          .connect_timeout_ms = options.connect_timeout_ms,
+                          .request_timeout_ms = options.request_timeout_ms,
+                          .idle_timeout_ms = options.idle_timeout_ms,
+                          .stream = options.stream};
   return std::make_unique<HttpBackend>(std::move(http));
 }
 
@@ -185,12 +185,10 @@ Status CheckBaseUrl(std::string_view url) {
 std::string UrlHost(std::string_view url) {
   std::string_view authority = Authority(url);
   authority = authority.substr(authority.rfind('@') + 1);  // npos + 1 == 0
-  std::string_view host = authority;
-  if (authority.starts_with('[')) {
-    host = authority.substr(0, authority.find(']') + 1);  // [::1]:8080 -> [::1]
-  } else {
-    host = authority.substr(0, authority.find(':'));
-  }
+  // [::1]:8080 -> [::1]; host:8080 -> host
+  const std::string_view host = authority.starts_with('[')
+                                    ? authority.substr(0, authority.find(']') + 1)
+                                    : authority.substr(0, authority.find(':'));
   std::string lower(host);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower;
@@ -209,7 +207,6 @@ Result<std::unique_ptr<Backend>> MakeBackend(const BackendOptions& options) {
   AFBENCH_RETURN_IF_ERROR(CheckOptions(options, entry.info));
   BackendOptions resolved = options;
   if (resolved.base_url.empty()) resolved.base_url = entry.info.default_base_url;
-  resolved.base_url_named = SendsKeyTo(options, entry.info);
   return entry.make(resolved, std::move(parsed->second));
 }
 

@@ -1,8 +1,11 @@
 #include "sse.h"
 
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
+#include "http_error.h"
 #include "json_util.h"
 
 namespace afbench {
@@ -39,15 +42,31 @@ Error StreamError(std::string_view provider, std::string_view what, std::string_
   return error;
 }
 
-// An error object sent inside the stream, as the kind its type names.
+// The HTTP status an API gives the error type when it is not streaming (Anthropic's "Errors"
+// page; OpenAI's error types), so that an error in a stream is classified as that response is.
+int StatusOfErrorType(std::string_view type) {
+  static constexpr std::pair<std::string_view, int> kStatuses[] = {
+      {"invalid_request_error", 400}, {"authentication_error", 401}, {"permission_error", 403},
+      {"not_found_error", 404},       {"rate_limit_error", 429},     {"rate_limit_exceeded", 429},
+      {"insufficient_quota", 429},    {"overloaded_error", 529},     {"server_is_overloaded", 529}};
+  for (const auto& [name, status] : kStatuses) {
+    if (type == name) return status;
+  }
+  return 500;  // api_error, server_error, or a type this table does not know: the server's fault
+}
+
+// An error object sent inside the stream: classified by HttpStatusError as the response of its
+// type's status (rate limits, exhausted quota, rejected keys alike).
 Error InStreamError(std::string_view provider, const json& error) {
   const std::string type = StringField(error, "type");
-  const bool busy = type == "overloaded_error" || type == "rate_limit_error" ||
-                    type == "rate_limit_exceeded" || type == "server_is_overloaded";
-  return Error{busy ? ErrorKind::kRateLimited : ErrorKind::kTransient,
-               "backend: " + std::string(provider) + ": error in the stream: " +
-                   (type.empty() ? "" : type + ": ") + StringField(error, "message"),
-               std::nullopt};
+  HttpResponse response;
+  response.status = StatusOfErrorType(type);
+  response.body = DumpJson({{"error", error}});
+  Error classified = HttpStatusError(provider, response, std::chrono::system_clock::now());
+  classified.message = "backend: " + std::string(provider) +
+                       ": error in the stream: " + (type.empty() ? "" : type + ": ") +
+                       ApiErrorMessage(response.body);
+  return classified;
 }
 
 struct OpenAiParts {

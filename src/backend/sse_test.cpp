@@ -88,6 +88,18 @@ TEST(AssembleStream, AnErrorEventIsAnErrorOfItsKind) {
   EXPECT_NE(openai.error().message.find("boom"), std::string::npos);
 }
 
+TEST(AssembleStream, AnErrorEventIsClassifiedAsTheResponseOfItsTypeWouldBe) {
+  auto quota = AssembleOpenAiStream(
+      "data: {\"error\":{\"message\":\"out\",\"type\":\"insufficient_quota\"}}\n\n");
+  ASSERT_FALSE(quota.has_value());
+  EXPECT_TRUE(quota.error().permanent) << "waiting does not add credit";
+  auto key = AssembleAnthropicStream(
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+      "\"message\":\"bad key\"}}\n\n");
+  ASSERT_FALSE(key.has_value());
+  EXPECT_EQ(key.error().kind, ErrorKind::kAuth);
+}
+
 TEST(EncodeRequest, AsksForAStreamWithUsage) {
   const Conversation conversation{"sys", {{Role::kUser, "hi"}}};
   auto openai = nlohmann::json::parse(EncodeOpenAiRequest("m", conversation, {}, true));

@@ -15,9 +15,7 @@ std::filesystem::path Canonical(const std::filesystem::path& path) {
 }
 
 bool IsBelow(const std::filesystem::path& path, const std::filesystem::path& root) {
-  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-  (void)unused;
-  return root_end == root.end();
+  return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
 }
 
 }  // namespace

@@ -4,24 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-
 #include "support/test_paths.h"
 
 namespace afbench {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string ThisHost() {
-  char name[256] = {};
-  gethostname(name, sizeof(name) - 1);
-  return name;
-}
 
 // A pid that certainly belonged to a process that is gone: a child that exited and was reaped.
 int64_t DeadPid() {
@@ -61,14 +47,14 @@ TEST_F(LeaseTest, ASecondWriterIsRefusedNamingTheHolderUntilTheFirstReleases) {
 }
 
 TEST_F(LeaseTest, TheLeaseOfAProcessThatIsGoneIsTakenOver) {
-  Plant({"ghost", ThisHost(), DeadPid(), NowMs()});
+  Plant({"ghost", LeaseHostName(), DeadPid(), LeaseClockMs()});
   EXPECT_TRUE(Lease::Acquire(*store_, "run/r").has_value());
 }
 
 TEST_F(LeaseTest, ALiveHolderElsewhereKeepsItUntilItsHeartbeatIsStale) {
-  Plant({"remote", "another-host", 1, NowMs()});
+  Plant({"remote", "another-host", 1, LeaseClockMs()});
   EXPECT_FALSE(Lease::Acquire(*store_, "run/r").has_value());
-  Plant({"remote", "another-host", 1, NowMs() - 60000});
+  Plant({"remote", "another-host", 1, LeaseClockMs() - 60000});
   EXPECT_TRUE(Lease::Acquire(*store_, "run/r", {.heartbeat_ms = 5000, .stale_after_ms = 30000}));
 }
 
@@ -77,7 +63,7 @@ TEST_F(LeaseTest, TheHolderRenewsItsHeartbeatAndNoticesATakeOver) {
   ASSERT_TRUE(lease.has_value());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_FALSE((*lease)->lost());
-  Plant({"thief", "another-host", 1, NowMs()});
+  Plant({"thief", "another-host", 1, LeaseClockMs()});
   for (int i = 0; i < 100 && !(*lease)->lost(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

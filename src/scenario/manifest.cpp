@@ -15,7 +15,6 @@ namespace {
 struct ManifestContext {
   std::string path;
   std::filesystem::path dir;
-  std::filesystem::path root;  ///< Files named must lie below it: the scenario library.
 };
 
 Unexpected Invalid(const ManifestContext& context, const YAML::Node& node,
@@ -47,7 +46,9 @@ Result<std::filesystem::path> ReadFile(const ManifestContext& context, const YAM
   auto value = ReadString(context, node, field);
   if (!value) return Unexpected{value.error()};
   if (value->empty()) return Invalid(context, node, "'" + field + "' must name a file");
-  if (auto below = PathBelow({context.root}, context.dir, *value); !below) {
+  // A scenario reads files of its own folder and of the library that holds it (the shipped
+  // scenarios share sections with their siblings), nothing else.
+  if (auto below = PathBelow({context.dir.parent_path()}, context.dir, *value); !below) {
     return Invalid(context, node, "'" + field + "': " + below.error().message);
   }
   return context.dir / *value;
@@ -170,10 +171,7 @@ Result<ScenarioManifest> ParseRoot(const ManifestContext& context, const YAML::N
 
 Result<ScenarioManifest> ParseManifest(std::string_view yaml_text,
                                        const std::filesystem::path& manifest_path) {
-  // A scenario reads files of its own folder and of the library that holds it (the shipped
-  // scenarios share sections with their siblings), nothing else.
-  const ManifestContext context{manifest_path.string(), manifest_path.parent_path(),
-                                manifest_path.parent_path().parent_path()};
+  const ManifestContext context{manifest_path.string(), manifest_path.parent_path()};
   // yaml-cpp reports errors by throwing; nothing may escape this adapter.
   try {
     const YAML::Node root = YAML::Load(std::string(yaml_text));

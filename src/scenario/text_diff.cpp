@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "afbench/text.h"
 #include "afbench/variation.h"
 
 namespace afbench {
@@ -24,18 +25,6 @@ struct Step {
 
 // Above this many table cells a word diff falls back to showing whole blocks.
 constexpr size_t kMaxCells = size_t{25} * 1000 * 1000;
-
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 /// The class of a byte for word splitting: whitespace, word characters (letters, digits, '_' and
 /// the bytes of non-ASCII characters), or punctuation.

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "afbench/text.h"
 #include "call_rows.h"
 
 namespace afbench::journal {
@@ -150,18 +151,6 @@ Result<std::string> ReadAll(int fd) {
     if (got == 0) return content;
     content.append(buffer, static_cast<size_t>(got));
   }
-}
-
-std::vector<std::string> SplitLines(const std::string& content) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < content.size()) {
-    size_t end = content.find('\n', start);
-    if (end == std::string::npos) end = content.size();
-    lines.push_back(content.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
 }
 
 }  // namespace

@@ -187,36 +187,42 @@ Result<bool> ImportEntry(sqlite3* db, const journal::Entry& entry) {
   return true;
 }
 
+// Imports the journal's `lines` in the open transaction; returns which lines to keep (those that
+// cannot be read, named in `report`).
+Result<std::vector<bool>> ImportLines(sqlite3* db, const std::string& path,
+                                      const std::vector<std::string>& lines,
+                                      JournalImport& report) {
+  std::vector<bool> keep(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    auto entry = journal::Parse(lines[i]);
+    if (entry) {
+      auto added = ImportEntry(db, *entry);
+      if (!added) return Unexpected{added.error()};
+      (*added ? report.imported : report.already_stored)++;
+    } else if (!lines[i].empty()) {
+      keep[i] = true;
+      report.unreadable.push_back(path + ":" + std::to_string(i + 1) + ": " +
+                                  entry.error().message);
+    }
+  }
+  return keep;
+}
+
 }  // namespace
 
 Result<JournalImport> Store::ImportJournal() {
   std::lock_guard lock(impl_->mutex);
   sqlite3* db = impl_->db.get();
+  const std::string& path = impl_->journal_path;
   JournalImport report;
-  Status drained = journal::Drain(
-      impl_->journal_path, [&](const std::vector<std::string>& lines) -> Result<std::vector<bool>> {
-        std::vector<bool> keep(lines.size(), false);
-        report = {};
-        Status done = sqlite::InTransaction(db, [&]() -> Status {
-          for (size_t i = 0; i < lines.size(); ++i) {
-            auto entry = journal::Parse(lines[i]);
-            if (!entry) {
-              keep[i] = !lines[i].empty();
-              if (keep[i]) {
-                report.unreadable.push_back(impl_->journal_path + ":" + std::to_string(i + 1) +
-                                            ": " + entry.error().message);
-              }
-              continue;
-            }
-            auto added = ImportEntry(db, *entry);
-            if (!added) return Unexpected{added.error()};
-            (*added ? report.imported : report.already_stored)++;
-          }
-          return {};
-        });
-        if (!done) return Unexpected{done.error()};
-        return keep;
-      });
+  Status drained = journal::Drain(path, [&](const std::vector<std::string>& lines) {
+    Result<std::vector<bool>> keep = std::vector<bool>();
+    Status done = sqlite::InTransaction(db, [&]() -> Status {
+      keep = ImportLines(db, path, lines, report);
+      return keep ? Status{} : Unexpected{keep.error()};
+    });
+    return done ? keep : Result<std::vector<bool>>(Unexpected{done.error()});
+  });
   if (!drained) return Unexpected{drained.error()};
   return report;
 }

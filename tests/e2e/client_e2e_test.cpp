@@ -95,9 +95,7 @@ TEST(ClientE2e, AKilledMajorityVoteLabellingResumesWithoutRepayingAStoredVote) {
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
 
   FakeServer slow(Folder(dir / "slow"), {"--delay-ms", "40"});
-  SubprocessOptions options;
-  options.argv = {AfbenchBinary().string()};
-  for (const std::string& arg : ClassifyArgs(slow.OpenAiUrl(), db)) options.argv.push_back(arg);
+  SubprocessOptions options = AfbenchOptions(ClassifyArgs(slow.OpenAiUrl(), db));
   options.stdout_path = dir / "killed.out";
   options.stderr_path = dir / "killed.err";
   Subprocess labelling(options);
@@ -236,9 +234,8 @@ std::string IncompleteRun(const std::filesystem::path& dir, const std::filesyste
 std::unique_ptr<Subprocess> StartResume(const std::filesystem::path& dir,
                                         const std::filesystem::path& db, const std::string& run_id,
                                         const std::string& url) {
-  SubprocessOptions options;
-  options.argv = {AfbenchBinary().string(), "run", "--resume", run_id,      "--base-url", url,
-                  "--max-connections",      "1",   "--db",     db.string(), "-q"};
+  SubprocessOptions options = AfbenchOptions({"run", "--resume", run_id, "--base-url", url,
+                                              "--max-connections", "1", "--db", db.string(), "-q"});
   options.stdout_path = dir / "first.out";
   options.stderr_path = dir / "first.err";
   return std::make_unique<Subprocess>(options);
@@ -321,9 +318,7 @@ TEST(ClientE2e, RpmCapsJudgeTraffic) {
   const size_t before = server.RequestIds().size();
   auto args = ClassifyArgs(server.OpenAiUrl(), db);
   args.insert(args.end(), {"--rpm", "5"});
-  SubprocessOptions options;
-  options.argv = {AfbenchBinary().string()};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  SubprocessOptions options = AfbenchOptions(args);
   options.stdout_path = dir / "rpm.out";
   options.stderr_path = dir / "rpm.err";
   Subprocess labelling(options);

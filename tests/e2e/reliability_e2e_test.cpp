@@ -98,15 +98,6 @@ TEST(ReliabilityE2e, TwoThousandRequestsAtTwentyPercentFaultsLoseNothingAndRepea
   EXPECT_LE(requests, log.size() + log.size() / 100);
 }
 
-SubprocessOptions RunOptions(const std::vector<std::string>& args) {
-  SubprocessOptions options;
-  options.argv = {AfbenchBinary().string()};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.extra_env["AFBENCH_SCENARIOS_DIR"] = (SourceDir() / "scenarios").string();
-  options.unset_env = {"OPENAI_API_KEY"};
-  return options;
-}
-
 bool HasRun(const std::filesystem::path& db) {
   if (!std::filesystem::exists(db)) return false;
   auto runs =
@@ -144,7 +135,7 @@ TEST(ReliabilityE2e, TwentyKillNinesAtRandomMomentsThenResumeGiveTheUninterrupte
     auto args = HasRun(db) ? std::vector<std::string>{"run",  "--resume",  NewestRunId(db),
                                                       "--db", db.string(), "-q"}
                            : fresh;
-    Subprocess run(RunOptions(args));
+    Subprocess run(AfbenchOptions(args));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     if (!run.Running()) {
       finished = true;
