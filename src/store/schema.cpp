@@ -97,25 +97,80 @@ Result<bool> HasTables(sqlite3* db) {
   return statement->Int(0) > 0;
 }
 
+// What a file holds before it is opened as a store.
+struct SchemaState {
+  int64_t application_id = 0;
+  bool has_tables = false;
+  int64_t version = 0;
+
+  bool Empty() const { return application_id == 0 && !has_tables; }
+};
+
+Result<SchemaState> ReadState(sqlite3* db) {
+  SchemaState state;
+  auto application_id = PragmaInt(db, "application_id");
+  if (!application_id) return Unexpected{application_id.error()};
+  state.application_id = *application_id;
+  auto has_tables = HasTables(db);
+  if (!has_tables) return Unexpected{has_tables.error()};
+  state.has_tables = *has_tables;
+  auto version = PragmaInt(db, "user_version");
+  if (!version) return Unexpected{version.error()};
+  state.version = *version;
+  return state;
+}
+
+// ReadState in one read transaction: the three reads see one version of the file even while
+// another process is creating it.
+Result<SchemaState> ReadSnapshot(sqlite3* db) {
+  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, "BEGIN"));
+  auto state = ReadState(db);
+  (void)sqlite::Exec(db, state ? "COMMIT" : "ROLLBACK");
+  return state;
+}
+
+Status CheckOurs(const SchemaState& state, const std::string& path) {
+  if (state.Empty()) return {};
+  if (state.application_id != kApplicationId) {
+    return Fail(
+        ErrorKind::kInvalidInput,
+        "store: " + path + " is a SQLite database of another application; refusing to touch it");
+  }
+  if (state.version > kSchemaVersion) {
+    return Fail(ErrorKind::kInvalidInput, "store: " + path + " has format version " +
+                                              std::to_string(state.version) +
+                                              "; this afbench reads up to " +
+                                              std::to_string(kSchemaVersion) + ": upgrade afbench");
+  }
+  return {};
+}
+
 Status CreateSchema(sqlite3* db) {
-  return sqlite::InTransaction(db, [&]() -> Status {
-    AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, kCreateTables));
-    AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
-    AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
-    AFBENCH_RETURN_IF_ERROR(
-        sqlite::Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId)));
-    return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
-  });
+  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db, kCreateTables));
+  AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
+  AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
+  AFBENCH_RETURN_IF_ERROR(
+      sqlite::Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId)));
+  return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
 }
 
 // Format 1 had no model_calls table, format 2 no leases table; CREATE IF NOT EXISTS adds what is
 // missing and changes nothing an older format relies on.
-Status Upgrade(sqlite3* db, int64_t version) {
-  if (version >= kSchemaVersion) return {};
+Status Upgrade(sqlite3* db) {
+  AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
+  AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
+  return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
+}
+
+// Inside the write lock the file is read again: another process may have created or upgraded it
+// since it was first read, and the tables must be created once.
+Status CreateOrUpgrade(sqlite3* db, const std::string& path) {
   return sqlite::InTransaction(db, [&]() -> Status {
-    AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
-    AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
-    return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    auto state = ReadState(db);
+    if (!state) return Unexpected{state.error()};
+    AFBENCH_RETURN_IF_ERROR(CheckOurs(*state, path));
+    if (state->Empty()) return CreateSchema(db);
+    return state->version < kSchemaVersion ? Upgrade(db) : Status{};
   });
 }
 
@@ -124,28 +179,15 @@ Status Upgrade(sqlite3* db, int64_t version) {
 Status InitializeSchema(sqlite3* db, const std::string& path) {
   // Reading the header fails on files that are not SQLite databases at all ("file is not a
   // database").
-  auto application_id = PragmaInt(db, "application_id");
-  if (!application_id) {
-    return Fail(ErrorKind::kInvalidInput, "store: " + path + " is not an afbench database: " +
-                                              application_id.error().message);
+  auto state = ReadSnapshot(db);
+  if (!state) {
+    return Fail(ErrorKind::kInvalidInput,
+                "store: " + path + " is not an afbench database: " + state.error().message);
   }
-  auto has_tables = HasTables(db);
-  if (!has_tables) return Unexpected{has_tables.error()};
-  if (*application_id == 0 && !*has_tables) return CreateSchema(db);
-  if (*application_id != kApplicationId) {
-    return Fail(
-        ErrorKind::kInvalidInput,
-        "store: " + path + " is a SQLite database of another application; refusing to touch it");
-  }
-  auto version = PragmaInt(db, "user_version");
-  if (!version) return Unexpected{version.error()};
-  if (*version > kSchemaVersion) {
-    return Fail(ErrorKind::kInvalidInput, "store: " + path + " has format version " +
-                                              std::to_string(*version) +
-                                              "; this afbench reads up to " +
-                                              std::to_string(kSchemaVersion) + ": upgrade afbench");
-  }
-  return Upgrade(db, *version);
+  AFBENCH_RETURN_IF_ERROR(CheckOurs(*state, path));
+  // A current store is opened without a write lock, so a read-only copy can still be read.
+  if (!state->Empty() && state->version == kSchemaVersion) return {};
+  return CreateOrUpgrade(db, path);
 }
 
 }  // namespace afbench

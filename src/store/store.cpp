@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 #include "call_rows.h"
 #include "journal.h"
@@ -22,6 +23,36 @@ struct Store::Impl {
   Status Fault(std::string_view commit) const { return fault ? fault(commit) : Status{}; }
 };
 
+namespace {
+
+Result<std::string> JournalMode(sqlite3* db, const char* sql) {
+  auto statement = sqlite::Prepare(db, sql);
+  if (!statement) return Unexpected{statement.error()};
+  auto row = statement->Step();
+  if (!row) return Unexpected{row.error()};
+  return *row ? statement->Text(0) : std::string();
+}
+
+// WAL keeps committed samples safe across kill -9 and lets readers run beside a writing run. The
+// mode is kept in the file, so only its first opener switches it; the switch needs the file to
+// itself and SQLite does not wait for that, so an opener racing another on a new file retries.
+Status UseWriteAheadLog(sqlite3* db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    auto mode = JournalMode(db, "PRAGMA journal_mode");
+    if (mode && *mode == "wal") return {};
+    mode = JournalMode(db, "PRAGMA journal_mode=WAL");
+    if (mode && *mode == "wal") return {};
+    if (std::chrono::steady_clock::now() > deadline) {
+      return mode ? Fail(ErrorKind::kIo, "store: cannot use a write-ahead log (mode " + *mode + ")")
+                  : Unexpected{mode.error()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
@@ -29,11 +60,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto db = sqlite::OpenDb(path, /*create=*/true);
   if (!db) return Unexpected{db.error()};
   AFBENCH_RETURN_IF_ERROR(InitializeSchema(db->get(), path));
-  // WAL keeps committed samples safe across kill -9 and lets readers run beside a writing run;
+  AFBENCH_RETURN_IF_ERROR(UseWriteAheadLog(db->get()));
   // synchronous=NORMAL is durable against process crashes, which is what a killed run needs.
-  AFBENCH_RETURN_IF_ERROR(sqlite::Exec(db->get(),
-                                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                       "PRAGMA foreign_keys=ON;"));
+  AFBENCH_RETURN_IF_ERROR(
+      sqlite::Exec(db->get(), "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   impl->journal_path = path + ".unsaved.jsonl";

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "support/test_paths.h"
 
@@ -209,6 +210,28 @@ TEST(Store, KeepsDataAcrossReopening) {
   }
   auto store = OpenStore(path);
   EXPECT_EQ(store->LoadQueries("r1")->size(), 1u);
+}
+
+// Two processes opening one new file at once (a run starting while `afbench summary` watches, or
+// two runs sharing a store): both see an empty file, and only one may create the tables.
+TEST(Store, OpenersRacingOnANewFileAllSucceed) {
+  const auto dir = MakeTempDir();
+  constexpr int kFiles = 20;
+  constexpr int kOpeners = 4;
+  for (int file = 0; file < kFiles; ++file) {
+    const std::string path = (dir / ("race" + std::to_string(file) + ".db")).string();
+    std::vector<std::string> errors(kOpeners);
+    std::vector<std::thread> openers;
+    for (int i = 0; i < kOpeners; ++i) {
+      openers.emplace_back([&, i] {
+        auto store = Store::Open(path);
+        if (!store) errors[i] = store.error().message;
+      });
+    }
+    for (std::thread& opener : openers) opener.join();
+    for (const std::string& error : errors) EXPECT_EQ(error, "") << path;
+    EXPECT_TRUE(OpenStore(path)->CreateRun(MakeRun("r1", "2026-01-01T00:00:00Z"), {}));
+  }
 }
 
 TEST(Store, RefusesAFileThatIsNotADatabaseAndLeavesItUntouched) {

@@ -215,14 +215,15 @@ TEST_F(AfbenchRunInProcess, AnInterruptedRunResumesToCompletion) {
   Subprocess running(options);
   // Interrupt once the first Samples are stored: long replies leave most of the Run undone.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  while (CompletedSoFar(db_) < 1 && std::chrono::steady_clock::now() < deadline) {
+  while (running.Running() && CompletedSoFar(db_) < 1 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   running.Signal(SIGINT);
   const std::optional<int> interrupted = running.Wait(std::chrono::minutes(4));
   ASSERT_TRUE(interrupted.has_value());
   const json before = Summary(db_);
-  ASSERT_TRUE(before.is_object());
+  ASSERT_TRUE(before.is_object()) << ReadFile(dir_ / "run.err");
   if (*interrupted == 0) GTEST_SKIP() << "the run finished before it could be interrupted";
   EXPECT_EQ(*interrupted, 130) << ReadFile(dir_ / "run.err");
   EXPECT_EQ(before["status"], "interrupted");
