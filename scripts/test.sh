@@ -15,7 +15,14 @@ bash scripts/setup.sh
 jobs=$(nproc)
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Seconds each stage took, printed last even when a stage fails (the CI budget is read from them).
+stages=""
+started=0  # setup.sh ran before this line: its time counts in the first stage
+stage() {
+  stages+=" $1=$((SECONDS - started))"
+  started=$SECONDS
+}
+trap 'echo "stage seconds:${stages} then $((SECONDS - started)) in the last"; rm -f "$log"' EXIT
 # ctest's closing line of every stage, kept to print one total at the end.
 run_ctest() { ctest "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
 total() {
@@ -25,10 +32,12 @@ total() {
 
 echo "== test: formatting =="
 bash scripts/format.sh --check
+stage setup+format
 
 echo "== test: build and run the suite =="
 bash scripts/build.sh
 run_ctest --test-dir build --output-on-failure -j "$jobs"
+stage build+suite
 
 if [ "${AFBENCH_QUICK:-0}" = "1" ]; then total; exit 0; fi
 
@@ -37,7 +46,9 @@ echo "== test: the suite under ASan + UBSan =="
 AFBENCH_BUILD_DIR=build-asan bash scripts/build.sh -DAFBENCH_SANITIZE=ON -DAFBENCH_LLAMA=ON -DAFBENCH_WERROR=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE browser -E "^Organism"
+stage asan
 
 echo "== test: fuzz targets (${FUZZ_SECONDS:-10}s each) =="
 bash scripts/fuzz.sh
+stage fuzz
 total
