@@ -9,6 +9,16 @@
 #include "text_util.h"
 
 namespace afbench {
+namespace {
+
+// The reply is server-sent events, not one JSON body (header names are lower-cased by HttpClient).
+bool IsEventStream(const HttpResponse& response) {
+  const auto type = response.headers.find("content-type");
+  return type != response.headers.end() &&
+         type->second.find("text/event-stream") != std::string::npos;
+}
+
+}  // namespace
 
 const ApiDialect& OpenAiDialect() {
   static const ApiDialect dialect = {"openai",
@@ -61,10 +71,12 @@ Result<Generation> HttpBackend::Generate(const Conversation& conversation,
     if (error.kind == ErrorKind::kAuth) error.message += options_.auth_hint;
     return Fail(Redacted(std::move(error)));
   }
-  if (options_.stream) {
+  // A server that cannot stream may answer a streamed request with the whole reply as JSON.
+  if (options_.stream && IsEventStream(*response)) {
     Result<std::string> assembled = dialect.assemble(response->body);
     if (!assembled) return Fail(Redacted(assembled.error()));
-    response->body = std::move(*assembled);
+    // Again once assembled: a key echoed in a streamed reply arrives split across its chunks.
+    response->body = Redact(*assembled, options_.api_key);
   }
   Result<Generation> generation = dialect.decode(response->body, request.prefill);
   if (!generation) return Fail(Redacted(generation.error()));

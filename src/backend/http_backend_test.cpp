@@ -20,6 +20,7 @@ struct Script {
   std::vector<std::pair<std::string, std::string>> headers;
   int delay_ms = 0;
   bool echo_credentials = false;  ///< Appends the auth headers to the body, as some proxies do.
+  std::string content_type = "application/json";
 
   std::mutex mutex;
   httplib::Headers seen_headers;
@@ -45,7 +46,7 @@ class HttpBackendTest : public ::testing::Test {
         body += " auth=" + req.get_header_value("Authorization") +
                 " key=" + req.get_header_value("x-api-key");
       }
-      res.set_content(body, "application/json");
+      res.set_content(body, script_.content_type);
     };
     server_.http().Post("/v1/chat/completions", handler);
     server_.http().Post("/v1/messages", handler);
@@ -181,6 +182,26 @@ TEST_F(HttpBackendTest, AReplyThatEchoesTheKeyIsRedactedBeforeItIsReturned) {
   EXPECT_EQ(generation->text, "your key is [redacted]");
 }
 
+TEST_F(HttpBackendTest, AKeyEchoedInAStreamSplitAcrossItsChunksIsRedacted) {
+  const std::string key(kSecret);
+  auto delta = [](const std::string& text) {
+    return R"(data: {"choices":[{"index":0,"delta":{"content":")" + text +
+           R"("},"finish_reason":null}]})" + "\n\n";
+  };
+  script_.content_type = "text/event-stream";
+  script_.body = delta("key: " + key.substr(0, 10)) + delta(key.substr(10)) +
+                 R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})" +
+                 "\n\ndata: [DONE]\n\n";
+  BackendOptions options{.spec = "openai/m", .base_url = server_.Url() + "/v1", .api_key = key};
+  options.base_url_named = true;
+  options.stream = true;
+  auto backend = MakeBackend(options);
+  ASSERT_TRUE(backend) << backend.error().message;
+  Result<Generation> generation = Send(**backend);
+  ASSERT_TRUE(generation) << generation.error().message;
+  EXPECT_EQ(generation->text, "key: [redacted]");
+}
+
 TEST_F(HttpBackendTest, TheKeyGoesToAHostTheUserDidNotNameOnlyWhenItIsTheProvidersOwn) {
   script_.status = 401;
   script_.body = R"({"error":{"message":"no key"}})";
@@ -257,6 +278,34 @@ TEST(HttpBackend, AStreamedSlowGenerationOutlivesTheIdleTimeoutThatAWholeOneDies
   EXPECT_EQ(streamed->text, "w0 w1 w2 w3 w4 w5 w6 w7 ");
   EXPECT_EQ(streamed->finish, FinishReason::kStop);
   EXPECT_EQ(streamed->usage.output_tokens, 6);
+}
+
+// Streaming is the default, and some OpenAI-compatible servers ignore "stream": their whole JSON
+// body is the reply. A body that says it is an event stream must still end with its end marker.
+TEST(HttpBackend, AStreamedRequestAnsweredWithOneJsonBodyIsReadAsThatBody) {
+  testing::LoopbackServer server;
+  std::string type = "application/json";
+  std::string body = R"({"choices":[{"message":{"content":"whole"},"finish_reason":"stop"}],)"
+                     R"("usage":{"prompt_tokens":3,"completion_tokens":1}})";
+  server.http().Post("/v1/chat/completions", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(body, type);
+  });
+  server.Start();
+  BackendOptions options{.spec = "openai/m", .base_url = server.Url() + "/v1"};
+  options.stream = true;
+  auto backend = MakeBackend(options);
+  ASSERT_TRUE(backend) << backend.error().message;
+  const Conversation conversation{"", {{Role::kUser, "hi"}}};
+  auto whole = (*backend)->Generate(conversation, GenerateRequest{});
+  ASSERT_TRUE(whole.has_value()) << whole.error().message;
+  EXPECT_EQ(whole->text, "whole");
+  EXPECT_EQ(whole->usage.input_tokens, 3);
+
+  type = "text/event-stream";
+  body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut\"}}]}\n\n";
+  auto cut = (*backend)->Generate(conversation, GenerateRequest{});
+  ASSERT_FALSE(cut.has_value());
+  EXPECT_EQ(cut.error().kind, ErrorKind::kTransient) << cut.error().message;
 }
 
 TEST(HttpBackend, RefusedConnectionIsTransient) {

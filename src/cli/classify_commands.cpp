@@ -174,7 +174,8 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
       .add_option("--max-attempts", flags.max_attempts,
                   "Requests per judge call before a transport failure counts")
       ->capture_default_str();
-  command.add_flag("--stream", flags.stream, "Stream the judge's replies (server-sent events)");
+  command.add_flag("--stream,!--no-stream", flags.stream,
+                   "Stream the judge's replies (server-sent events; the default)");
   command
       .add_option("--max-parse-attempts", flags.max_parse_attempts,
                   "Requests per judge call when replies cannot be parsed")

@@ -28,7 +28,7 @@ struct JudgeFlags {
   int64_t rpm = 0;          ///< Judge requests per minute (0 = no limit).
   int64_t tpm = 0;          ///< Judge tokens per minute (0 = no limit).
   int max_attempts = 6;     ///< Requests per judge call for transport failures.
-  bool stream = false;      ///< --stream: the judge's replies as server-sent events.
+  bool stream = true;       ///< --stream (default) / --no-stream: replies as server-sent events.
   int max_parse_attempts = 3;
   std::string classifiers_dir;  ///< Empty: ResolveClassifiersDir("").
 };

@@ -30,7 +30,7 @@ struct ResumeOverrides {
   std::optional<std::string> base_url;
   std::optional<std::string> judge_base_url;
   bool trust_file_urls = false;  ///< --trust-file-urls: the stored URLs count as named by the user.
-  std::optional<bool> stream;    ///< --stream: the assembled replies are the same.
+  std::optional<bool> stream;    ///< --stream/--no-stream: the assembled replies are the same.
   std::vector<std::string> names;  ///< The flags given, for the message that lists them.
 };
 

@@ -51,7 +51,7 @@ struct RunConfig {
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
   int64_t idle_timeout_ms = 300000;  ///< Silence allowed before the first byte and between bytes.
-  bool stream = false;               ///< Replies streamed (server-sent events); same results.
+  bool stream = true;                ///< Replies streamed (server-sent events); same results.
   int64_t planned_samples = 0;
 
   // Scenario library, variations and experiments (issue 6); absent in older stores.

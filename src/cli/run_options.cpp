@@ -74,9 +74,10 @@ void AddModelFlags(CLI::App& command, RunFlags& flags) {
       .add_option("--first-byte-timeout-s", flags.first_byte_timeout_s,
                   "Longest wait for the first byte of a response, and between bytes")
       ->capture_default_str();
-  command.add_flag("--stream", flags.stream,
-                   "Stream replies (server-sent events): a long generation is not abandoned at "
-                   "the first-byte timeout, which then applies between chunks");
+  command.add_flag("--stream,!--no-stream", flags.stream,
+                   "Stream replies (server-sent events; the default): a long generation is not "
+                   "abandoned at the first-byte timeout, which then applies between chunks. "
+                   "--no-stream for servers that cannot stream");
 }
 
 // Engine settings of the in-process llama/ backend (docs/llama.md).
@@ -250,7 +251,7 @@ Result<ResumeOverrides> ResumeOverridesFromFlags(const RunFlags& flags) {
   if (Given(flags, "--base-url")) out.base_url = flags.base_url;
   if (Given(flags, "--judge-base-url")) out.judge_base_url = flags.judge_base_url;
   out.trust_file_urls = flags.trust_file_urls;
-  if (Given(flags, "--stream")) out.stream = true;
+  if (Given(flags, "--stream")) out.stream = flags.stream;
   for (const std::string& name : flags.given) {
     if (name != "--resume" && name != "--db" && name != "--quiet") out.names.push_back(name);
   }

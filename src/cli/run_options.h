@@ -47,7 +47,7 @@ struct RunFlags {
   double connect_timeout_s = 10;
   double timeout_s = 600;
   double first_byte_timeout_s = 300;
-  bool stream = false;
+  bool stream = true;  // --stream (the default) / --no-stream
   std::string resume;
   bool quiet = false;
   // Scenario library, variations and experiments (issue 6).

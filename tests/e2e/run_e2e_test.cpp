@@ -282,7 +282,7 @@ TEST(RunE2e, AStreamedRunStoresExactlyTheTurnsOfANonStreamedOne) {
                                        "--db", db.string(), "-q",
                                        // one at a time: which request writes the fake cache
                                        "--max-connections", "1"};
-      if (streamed == 1) args.push_back("--stream");
+      if (streamed == 0) args.push_back("--no-stream");  // streaming is the default
       auto run = Afbench(args);
       ASSERT_EQ(run.exit_code, 0) << run.err;
       auto exported = Afbench({"export", NewestRunId(db), "--db", db.string()});
@@ -301,9 +301,14 @@ TEST(RunE2e, AStreamedRunStoresExactlyTheTurnsOfANonStreamedOne) {
       EXPECT_EQ(turns[1][i].dump(), turns[0][i].dump()) << "turn " << i;
     }
   }
-  EXPECT_EQ(
-      ParseJson(Afbench({"runs", "--json", "--db", (dir / "openai1.db").string()}))[0]["status"],
-      "completed");
+  const std::string streamed_db = (dir / "openai1.db").string();
+  EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", streamed_db}))[0]["status"], "completed");
+  // Streaming is a safe flag on resume, either way.
+  for (const char* flag : {"--no-stream", "--stream"}) {
+    auto resumed =
+        Afbench({"run", "--resume", NewestRunId(dir / "openai1.db"), flag, "--db", streamed_db});
+    EXPECT_EQ(resumed.exit_code, 0) << flag << ": " << resumed.err;
+  }
 }
 
 TEST(RunE2e, AMalformedDatasetNamesFileAndLineAndStartsNoRun) {

@@ -248,10 +248,7 @@ HttpReply FakeApi::Handle(Api api, std::string_view body, const std::string& req
     out.body = AnthropicBody(parsed, reply, id, cache_hit);
   }
   const json request = json::parse(body, nullptr, false);
-  if (request.is_object() && request.value("stream", false)) {
-    out.body = StreamBody(api, out.body);
-    out.event_stream = true;
-  }
+  out.event_stream = request.is_object() && request.value("stream", false);
   return out;
 }
 

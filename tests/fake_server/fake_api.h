@@ -32,7 +32,8 @@ struct HttpReply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   int turn = 0;  ///< The request's turn (0 when the body could not be read), for the request log.
-  bool event_stream = false;  ///< The body is server-sent events (the request asked to stream).
+  /// The request asked to stream: the server sends StreamBody(body) as server-sent events.
+  bool event_stream = false;
 };
 
 /// The server-sent events the API streams for the non-streamed 200 `body` (documented shapes).

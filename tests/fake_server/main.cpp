@@ -111,13 +111,15 @@ void AddRoutes(httplib::Server& server, const Routes& routes) {
       Delay(routes.delay_ms);
       const std::string request_id = req.get_header_value("X-Afbench-Request-Id");
       HttpReply reply = routes.api->Handle(kind, req.body, request_id);
-      const Fault fault = routes.faults->Next();
-      ApplyFault(fault, routes.faults->options(), kind, reply);
       if (routes.echo_credentials) {
         const std::string credential =
             req.get_header_value("Authorization") + req.get_header_value("x-api-key");
         reply.body = EchoCredentials(reply.status, reply.body, kind == Api::kAnthropic, credential);
       }
+      if (reply.event_stream && reply.status == 200) reply.body = StreamBody(kind, reply.body);
+      // Faults hit what goes on the wire: a streamed reply is cut or garbled as a stream.
+      const Fault fault = routes.faults->Next();
+      ApplyFault(fault, routes.faults->options(), kind, reply);
       res.status = reply.status;
       for (const auto& [name, value] : reply.headers) res.set_header(name, value);
       if (fault == Fault::kReset) {
