@@ -78,7 +78,8 @@ int PrintRunSummary(Store& store, const std::string& run_id, const SummaryOutput
 struct ExperimentSummaryFlags {
   std::string experiment;
 };
-void AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags);
+/// Adds `--experiment` to the summary command and returns that command.
+CLI::App* AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags);
 /// The summary command: an experiment's table, or one Run's summary (see PrintRunSummary).
 int SummaryDispatch(const SummaryFlags& flags, const ExperimentSummaryFlags& experiment,
                     const CommonOptions& common);

@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <vector>
 
 #include "classify_commands.h"
 #include "commands.h"
@@ -19,6 +21,13 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
+using namespace afbench::cli;
+
+struct Subcommand {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
 // First Ctrl-C: finish the requests in flight and stop (the Run stays resumable). Second: stop at
 // once; every stored Turn and Sample is already committed, so nothing is lost.
 void OnInterrupt(int) {
@@ -28,41 +37,60 @@ void OnInterrupt(int) {
   (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
 }
 
+// The flags of every subcommand, filled in by parsing.
+struct Flags {
+  CommonOptions common;
+  RunFlags run;
+  SummaryFlags summary;
+  ExperimentSummaryFlags experiment_summary;
+  RunsFlags runs;
+  ExportFlags export_;
+  ReportFlags report;
+  ScenariosFlags scenarios;
+  ClassifyFlags classify;
+  ValidateFlags validate;
+  ClassifiersFlags classifiers;
+  VariationsFlags variations;
+  OrganismFlags organism;
+};
+
+// One row per subcommand, in the order `--help` lists them: its flags and what runs when it is
+// the one parsed. A new subcommand is one Add*Command and one row.
+std::vector<Subcommand> Subcommands(CLI::App& app, Flags& f) {
+  return {
+      {AddRunCommand(app, f.run, f.common),
+       [&] { return RunFromFlags(f.run, f.common, &g_cancel); }},
+      {AddExperimentSummaryOption(AddSummaryCommand(app, f.summary, f.common),
+                                  f.experiment_summary),
+       [&] { return SummaryDispatch(f.summary, f.experiment_summary, f.common); }},
+      {AddRunsCommand(app, f.runs, f.common), [&] { return RunsCommand(f.runs, f.common); }},
+      {AddExportCommand(app, f.export_, f.common),
+       [&] { return ExportCommand(f.export_, f.common); }},
+      {AddReportCommand(app, f.report, f.common),
+       [&] { return ReportCommand(f.report, f.common); }},
+      {app.add_subcommand("backends", "List the model providers afbench can talk to"),
+       [] { return BackendsCommand(); }},
+      {AddScenariosCommand(app, f.scenarios), [&] { return ScenariosCommand(f.scenarios); }},
+      {AddClassifyCommand(app, f.classify, f.common),
+       [&] { return ClassifyCommand(f.classify, f.common, &g_cancel); }},
+      {AddValidateClassifierCommand(app, f.validate),
+       [&] { return ValidateClassifierCommand(f.validate, &g_cancel); }},
+      {AddClassifiersCommand(app, f.classifiers),
+       [&] { return ClassifiersCommand(f.classifiers); }},
+      {AddVariationsCommand(app, f.variations), [&] { return VariationsCommand(f.variations); }},
+      {AddOrganismCommand(app, f.organism), [&] { return OrganismCommand(f.organism); }},
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace afbench::cli;
   CLI::App app{"afbench: alignment-faking experiments on language models"};
   app.require_subcommand(1);
   app.set_version_flag("--version", VersionText());
 
-  CommonOptions common;
-  RunFlags run_flags;
-  CLI::App* run = AddRunCommand(app, run_flags, common);
-  SummaryFlags summary_flags;
-  CLI::App* summary = AddSummaryCommand(app, summary_flags, common);
-  ExperimentSummaryFlags experiment_summary_flags;
-  AddExperimentSummaryOption(summary, experiment_summary_flags);
-  RunsFlags runs_flags;
-  CLI::App* runs = AddRunsCommand(app, runs_flags, common);
-  ExportFlags export_flags;
-  CLI::App* export_command = AddExportCommand(app, export_flags, common);
-  ReportFlags report_flags;
-  CLI::App* report = AddReportCommand(app, report_flags, common);
-  CLI::App* backends =
-      app.add_subcommand("backends", "List the model providers afbench can talk to");
-  ScenariosFlags scenarios_flags;
-  CLI::App* scenarios = AddScenariosCommand(app, scenarios_flags);
-  ClassifyFlags classify_flags;
-  CLI::App* classify = AddClassifyCommand(app, classify_flags, common);
-  ValidateFlags validate_flags;
-  CLI::App* validate = AddValidateClassifierCommand(app, validate_flags);
-  ClassifiersFlags classifiers_flags;
-  CLI::App* classifiers = AddClassifiersCommand(app, classifiers_flags);
-  VariationsFlags variations_flags;
-  CLI::App* variations = AddVariationsCommand(app, variations_flags);
-  OrganismFlags organism_flags;
-  CLI::App* organism = AddOrganismCommand(app, organism_flags);
+  Flags flags;
+  const std::vector<Subcommand> table = Subcommands(app, flags);
 
   try {
     app.parse(argc, argv);
@@ -72,17 +100,8 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  if (run->parsed()) return RunFromFlags(run_flags, common, &g_cancel);
-  if (summary->parsed()) return SummaryDispatch(summary_flags, experiment_summary_flags, common);
-  if (runs->parsed()) return RunsCommand(runs_flags, common);
-  if (export_command->parsed()) return ExportCommand(export_flags, common);
-  if (report->parsed()) return ReportCommand(report_flags, common);
-  if (backends->parsed()) return BackendsCommand();
-  if (scenarios->parsed()) return ScenariosCommand(scenarios_flags);
-  if (classify->parsed()) return ClassifyCommand(classify_flags, common, &g_cancel);
-  if (validate->parsed()) return ValidateClassifierCommand(validate_flags, &g_cancel);
-  if (classifiers->parsed()) return ClassifiersCommand(classifiers_flags);
-  if (variations->parsed()) return VariationsCommand(variations_flags);
-  if (organism->parsed()) return OrganismCommand(organism_flags);
+  for (const Subcommand& subcommand : table) {
+    if (subcommand.app->parsed()) return subcommand.run();
+  }
   return kExitUsage;
 }

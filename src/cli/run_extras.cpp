@@ -277,9 +277,10 @@ std::filesystem::path ResolvePricesFile(const std::string& flag) {
   return AFBENCH_SOURCE_PRICES_FILE;
 }
 
-void AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags) {
+CLI::App* AddExperimentSummaryOption(CLI::App* summary, ExperimentSummaryFlags& flags) {
   summary->add_option("--experiment", flags.experiment,
                       "One row per cell of this experiment (its id or its YAML file)");
+  return summary;
 }
 
 namespace {
