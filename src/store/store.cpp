@@ -25,27 +25,16 @@ struct Store::Impl {
 
 namespace {
 
-Result<std::string> JournalMode(sqlite3* db, const char* sql) {
-  auto statement = sqlite::Prepare(db, sql);
-  if (!statement) return Unexpected{statement.error()};
-  auto row = statement->Step();
-  if (!row) return Unexpected{row.error()};
-  return *row ? statement->Text(0) : std::string();
-}
-
 // WAL keeps committed samples safe across kill -9 and lets readers run beside a writing run. The
 // mode is kept in the file, so only its first opener switches it; the switch needs the file to
-// itself and SQLite does not wait for that, so an opener racing another on a new file retries.
+// itself and SQLite answers "busy" at once instead of waiting, so an opener racing another on a new
+// file tries again.
 Status UseWriteAheadLog(sqlite3* db) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
-    auto mode = JournalMode(db, "PRAGMA journal_mode");
-    if (mode && *mode == "wal") return {};
-    mode = JournalMode(db, "PRAGMA journal_mode=WAL");
-    if (mode && *mode == "wal") return {};
-    if (std::chrono::steady_clock::now() > deadline) {
-      return mode ? Fail(ErrorKind::kIo, "store: cannot use a write-ahead log (mode " + *mode + ")")
-                  : Unexpected{mode.error()};
+    Status set = sqlite::Exec(db, "PRAGMA journal_mode=WAL");
+    if (set || sqlite3_errcode(db) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+      return set;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -301,12 +301,13 @@ TEST(RunE2e, AStreamedRunStoresExactlyTheTurnsOfANonStreamedOne) {
       EXPECT_EQ(turns[1][i].dump(), turns[0][i].dump()) << "turn " << i;
     }
   }
-  const std::string streamed_db = (dir / "openai1.db").string();
-  EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", streamed_db}))[0]["status"], "completed");
+  const auto streamed_db = dir / "openai1.db";
+  EXPECT_EQ(ParseJson(Afbench({"runs", "--json", "--db", streamed_db.string()}))[0]["status"],
+            "completed");
   // Streaming is a safe flag on resume, either way.
   for (const char* flag : {"--no-stream", "--stream"}) {
     auto resumed =
-        Afbench({"run", "--resume", NewestRunId(dir / "openai1.db"), flag, "--db", streamed_db});
+        Afbench({"run", "--resume", NewestRunId(streamed_db), flag, "--db", streamed_db.string()});
     EXPECT_EQ(resumed.exit_code, 0) << flag << ": " << resumed.err;
   }
 }
