@@ -3,50 +3,30 @@
 #include <ggml.h>
 #include <gguf.h>
 
-#include <memory>
-#include <system_error>
+#include "afbench/gguf_writer.h"
 
 namespace afbench::train {
-namespace {
-
-struct GgufFree {
-  void operator()(gguf_context* ctx) const { gguf_free(ctx); }
-};
-struct GgmlFree {
-  void operator()(ggml_context* ctx) const { ggml_free(ctx); }
-};
-
-}  // namespace
 
 Status SetGgufStrings(const std::filesystem::path& in, const std::filesystem::path& out,
                       const std::map<std::string, std::string>& values) {
   ggml_context* raw_data = nullptr;
-  std::unique_ptr<gguf_context, GgufFree> gguf(
-      gguf_init_from_file(in.c_str(), {.no_alloc = false, .ctx = &raw_data}));
-  std::unique_ptr<ggml_context, GgmlFree> data(raw_data);
+  gguf::GgufPtr gguf(gguf_init_from_file(in.c_str(), {.no_alloc = false, .ctx = &raw_data}));
+  gguf::GgmlPtr data(raw_data);
   if (!gguf) return Fail(ErrorKind::kInvalidInput, "train: " + in.string() + ": not a GGUF file");
   // A fresh context whose tensors point at the loaded data: the loaded context's own tensor
   // records do not (gguf_write_to_file would read through an unset buffer).
-  std::unique_ptr<gguf_context, GgufFree> copy(gguf_init_empty());
+  gguf::GgufPtr copy(gguf_init_empty());
   gguf_set_kv(copy.get(), gguf.get());
   for (int64_t i = 0; i < gguf_get_n_tensors(gguf.get()); ++i) {
     gguf_add_tensor(copy.get(), ggml_get_tensor(data.get(), gguf_get_tensor_name(gguf.get(), i)));
   }
   for (const auto& [key, value] : values) gguf_set_val_str(copy.get(), key.c_str(), value.c_str());
-  const std::filesystem::path partial = out.string() + ".partial";
-  if (!gguf_write_to_file(copy.get(), partial.c_str(), /*only_meta=*/false)) {
-    return Fail(ErrorKind::kIo, "train: " + partial.string() + ": cannot write");
-  }
-  std::error_code error;
-  std::filesystem::rename(partial, out, error);
-  if (error) return Fail(ErrorKind::kIo, "train: " + out.string() + ": " + error.message());
-  return {};
+  return gguf::WriteFile(copy.get(), out, "train");
 }
 
 Result<std::map<std::string, std::string>> ReadGgufStrings(const std::filesystem::path& path,
                                                            const std::string& prefix) {
-  std::unique_ptr<gguf_context, GgufFree> gguf(
-      gguf_init_from_file(path.c_str(), {.no_alloc = true, .ctx = nullptr}));
+  gguf::GgufPtr gguf(gguf_init_from_file(path.c_str(), {.no_alloc = true, .ctx = nullptr}));
   if (!gguf) return Fail(ErrorKind::kInvalidInput, "train: " + path.string() + ": not a GGUF file");
   std::map<std::string, std::string> out;
   for (int64_t i = 0; i < gguf_get_n_kv(gguf.get()); ++i) {

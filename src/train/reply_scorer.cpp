@@ -4,13 +4,13 @@
 #include <cmath>
 #include <vector>
 
-#include "llama_util.h"
+#include "afbench/llamacpp.h"
 
 namespace afbench::train {
 
 struct ReplyScorer::State {
-  ModelPtr model;
-  ContextPtr ctx;
+  llamacpp::ModelPtr model;
+  llamacpp::ContextPtr ctx;
   std::string chat_template;
 };
 
@@ -38,9 +38,9 @@ ReplyScorer::~ReplyScorer() = default;
 
 Result<std::unique_ptr<ReplyScorer>> ReplyScorer::Open(const std::filesystem::path& model,
                                                        int n_threads) {
-  auto loaded = LoadModel(model, /*vocab_only=*/false);
+  auto loaded = llamacpp::LoadModel(model, {.writable = true}, "train: scorer");
   if (!loaded) return Fail(loaded.error());
-  auto chat_template = ModelChatTemplate(loaded->get());
+  auto chat_template = llamacpp::ModelChatTemplate(loaded->get());
   if (!chat_template) return Fail(chat_template.error());
   auto state = std::make_unique<State>();
   state->chat_template = std::move(*chat_template);
@@ -60,24 +60,24 @@ Result<std::unique_ptr<ReplyScorer>> ReplyScorer::Open(const std::filesystem::pa
 Result<double> ReplyScorer::LogProbability(const Conversation& prompt, const std::string& reply) {
   Conversation full = prompt;
   full.messages.push_back({Role::kAssistant, reply});
-  auto head = RenderChat(state_->chat_template, prompt, /*add_assistant=*/true);
+  auto head = llamacpp::ApplyChatTemplate(state_->chat_template, prompt, /*add_assistant=*/true);
   if (!head) return Fail(head.error());
-  auto text = RenderChat(state_->chat_template, full, /*add_assistant=*/false);
+  auto text = llamacpp::ApplyChatTemplate(state_->chat_template, full, /*add_assistant=*/false);
   if (!text) return Fail(text.error());
   return ScoreAfterHead(*head, *text);
 }
 
 Result<double> ReplyScorer::LogProbabilityOfStart(const Conversation& prompt,
                                                   const std::string& start) {
-  auto head = RenderChat(state_->chat_template, prompt, /*add_assistant=*/true);
+  auto head = llamacpp::ApplyChatTemplate(state_->chat_template, prompt, /*add_assistant=*/true);
   if (!head) return Fail(head.error());
   return ScoreAfterHead(*head, *head + start);
 }
 
 Result<double> ReplyScorer::ScoreAfterHead(const std::string& head_text, const std::string& text) {
   const llama_vocab* vocab = llama_model_get_vocab(state_->model.get());
-  auto head = Tokenize(vocab, head_text);
-  auto tokens = Tokenize(vocab, text);
+  auto head = llamacpp::Tokenize(vocab, head_text, /*add_bos=*/false, /*parse_special=*/true);
+  auto tokens = llamacpp::Tokenize(vocab, text, /*add_bos=*/false, /*parse_special=*/true);
   if (!head) return Fail(head.error());
   if (!tokens) return Fail(tokens.error());
   // The reply's tokens are those after the prompt's; a template whose rendering of the prompt is

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <memory>
 
+#include "afbench/llamacpp.h"
 #include "gguf_meta.h"
-#include "llama_util.h"
 
 namespace afbench::train {
 namespace {
@@ -41,15 +41,15 @@ ggml_opt_optimizer_params NextStepParams(void* user_data) {
 Result<std::vector<Window>> MakeWindows(const llama_model* model,
                                         const std::vector<Conversation>& transcripts,
                                         int64_t window, int64_t& longest) {
-  auto tmpl = ModelChatTemplate(model);
+  auto tmpl = llamacpp::ModelChatTemplate(model);
   if (!tmpl) return Fail(tmpl.error());
   const llama_vocab* vocab = llama_model_get_vocab(model);
   const llama_token pad = llama_vocab_eos(vocab);
   std::vector<Window> windows;
   for (size_t i = 0; i < transcripts.size(); ++i) {
-    auto text = RenderChat(*tmpl, transcripts[i], /*add_assistant=*/false);
+    auto text = llamacpp::ApplyChatTemplate(*tmpl, transcripts[i], /*add_assistant=*/false);
     if (!text) return Fail(text.error());
-    auto tokens = Tokenize(vocab, *text);
+    auto tokens = llamacpp::Tokenize(vocab, *text, /*add_bos=*/false, /*parse_special=*/true);
     if (!tokens) return Fail(tokens.error());
     longest = std::max(longest, static_cast<int64_t>(tokens->size()));
     if (static_cast<int64_t>(tokens->size()) > window + 1) {
@@ -87,7 +87,8 @@ double MeanLoss(ggml_opt_result* result) {
   return loss;
 }
 
-Result<ContextPtr> MakeTrainingContext(llama_model* model, int64_t window, int n_threads) {
+Result<llamacpp::ContextPtr> MakeTrainingContext(llama_model* model, int64_t window,
+                                                 int n_threads) {
   llama_context_params params = llama_context_default_params();
   params.n_ctx = static_cast<uint32_t>(window);
   params.n_batch = params.n_ctx;  // one window per optimizer step
@@ -97,7 +98,7 @@ Result<ContextPtr> MakeTrainingContext(llama_model* model, int64_t window, int n
   params.type_k = GGML_TYPE_F32;  // OUT_PROD has no F16 backward (finetune.cpp)
   params.type_v = GGML_TYPE_F32;
   params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
-  ContextPtr ctx(llama_init_from_model(model, params));
+  llamacpp::ContextPtr ctx(llama_init_from_model(model, params));
   if (!ctx) return Fail(ErrorKind::kInternal, "train: cannot create a llama context");
   return ctx;
 }
@@ -105,7 +106,7 @@ Result<ContextPtr> MakeTrainingContext(llama_model* model, int64_t window, int n
 Status SaveModel(const llama_model* model, const TrainOptions& options) {
   const std::filesystem::path raw = options.model_out.string() + ".raw";
   llama_model_save_to_file(model, raw.c_str());
-  auto tmpl = ModelChatTemplate(model);
+  auto tmpl = llamacpp::ModelChatTemplate(model);
   std::map<std::string, std::string> values = options.metadata;
   if (tmpl) values["tokenizer.chat_template"] = *tmpl;
   Status status = SetGgufStrings(raw, options.model_out, values);
@@ -121,7 +122,7 @@ Result<TrainReport> Train(const TrainOptions& options) {
   if (options.train.empty() || options.validation.empty() || options.steps < 1) {
     return Fail(ErrorKind::kInvalidInput, "train: need training and validation transcripts");
   }
-  auto model = LoadModel(options.model_in, /*vocab_only=*/false);
+  auto model = llamacpp::LoadModel(options.model_in, {.writable = true}, "train");
   if (!model) return Fail(model.error());
   TrainReport report;
   report.window_tokens = llama_model_n_ctx_train(model->get());

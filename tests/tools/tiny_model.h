@@ -9,7 +9,8 @@
 // llama-server answers with HTTP 500 (issue 3). Weights are a pure function of the seed, so the
 // same options give a byte-identical file.
 //
-// Written with llama.cpp's public gguf.h/ggml.h API only (llama-model-saver.h is internal).
+// Written by afbench's one GGUF writer (afbench/gguf_writer.h, shared with the trainer's start
+// models; llama.cpp's public gguf.h/ggml.h API only, llama-model-saver.h is internal).
 // WriteTinyModel keeps no state and may be called from several threads for different files.
 #pragma once
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "afbench/hash.h"
+#include "afbench/llamacpp.h"
 #include "support/test_paths.h"
 
 namespace afbench::tiny {
@@ -21,22 +23,12 @@ std::filesystem::path Vocab(const char* name) {
   return std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / name;
 }
 
-struct ModelFree {
-  void operator()(llama_model* model) const { llama_model_free(model); }
-};
-struct ContextFree {
-  void operator()(llama_context* ctx) const { llama_free(ctx); }
-};
-using ModelPtr = std::unique_ptr<llama_model, ModelFree>;
-using ContextPtr = std::unique_ptr<llama_context, ContextFree>;
+using llamacpp::ContextPtr;
+using llamacpp::ModelPtr;
 
-// llama.cpp logs every tensor it loads; the tests only need its return values.
 class TinyModel : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    llama_log_set([](ggml_log_level, const char*, void*) {}, nullptr);
-    llama_backend_init();
-  }
+  static void SetUpTestSuite() { llamacpp::InitOnce(); }
 
   std::filesystem::path Write(TinyModelOptions options, const std::string& file) {
     if (options.vocab_path.empty()) options.vocab_path = Vocab("ggml-vocab-qwen2.gguf");
@@ -118,6 +110,15 @@ TEST_F(TinyModel, SameSeedGivesAByteIdenticalFileAndAnotherSeedDoesNot) {
   EXPECT_TRUE(first == again) << "two runs with seed 7 differ";
   ASSERT_EQ(other.size(), first.size());
   EXPECT_FALSE(first == other) << "seeds 7 and 8 wrote the same weights";
+}
+
+// The bytes of a tiny model change only on purpose: tests and benchmarks compare runs over them.
+TEST_F(TinyModel, WritesTheSameBytesForTheSameOptionsAcrossVersions) {
+  const std::string f16 = testing::ReadFile(Write({.seed = 5}, "f16.gguf"));
+  EXPECT_EQ(Sha256Hex(f16), "bff657a02e171a4c54f4fdc55ce29908716b127e3d22ec72337f51d47e800e0d");
+  const std::string gqa =
+      testing::ReadFile(Write({.seed = 5, .n_head_kv = 2, .f16 = false}, "gqa.gguf"));
+  EXPECT_EQ(Sha256Hex(gqa), "5243b533e9eda44acf60d52b55836853903bf06645ab8d2cf0b94a1f813ddacc");
 }
 
 TEST_F(TinyModel, GroupedQueryAttentionF32AndASmallerVocabularyAlsoLoad) {

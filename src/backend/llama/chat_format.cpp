@@ -20,13 +20,11 @@ body       ::= ([^<] | "<" [^/] | "</DRAFT_OUTPUT>")*
 sep        ::= "\n"? "\n"?
 )gbnf";
 
-const char* RoleName(Role role) { return role == Role::kUser ? "user" : "assistant"; }
-
 Result<std::string> ReadTemplateFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::string names;
-    for (const std::string& name : BuiltinTemplateNames())
+    for (const std::string& name : llamacpp::BuiltinTemplateNames())
       names += (names.empty() ? "" : ", ") + name;
     return Fail(ErrorKind::kInvalidInput, "llama: --chat-template " + path +
                                               ": neither a file nor a built-in template (" + names +
@@ -39,24 +37,17 @@ Result<std::string> ReadTemplateFile(const std::string& path) {
 
 }  // namespace
 
-std::vector<std::string> BuiltinTemplateNames() {
-  const int32_t count = llama_chat_builtin_templates(nullptr, 0);
-  std::vector<const char*> names(static_cast<size_t>(std::max(count, 0)));
-  llama_chat_builtin_templates(names.data(), names.size());
-  return {names.begin(), names.end()};
-}
-
 Result<std::string> ResolveChatTemplate(const llama_model* model, const std::string& option) {
   std::string chat_template;
   if (option.empty()) {
-    const char* own = llama_model_chat_template(model, nullptr);
-    if (own == nullptr) {
+    Result<std::string> own = llamacpp::ModelChatTemplate(model);
+    if (!own) {
       return Fail(ErrorKind::kInvalidInput,
                   "llama: the model has no chat template: give --chat-template NAME|FILE");
     }
-    chat_template = own;
+    chat_template = std::move(*own);
   } else {
-    const std::vector<std::string> names = BuiltinTemplateNames();
+    const std::vector<std::string> names = llamacpp::BuiltinTemplateNames();
     if (std::find(names.begin(), names.end(), option) != names.end()) {
       chat_template = option;
     } else {
@@ -77,33 +68,14 @@ Result<std::string> ResolveChatTemplate(const llama_model* model, const std::str
 
 Result<std::string> RenderPrompt(const std::string& chat_template, const Conversation& conversation,
                                  std::string_view prefill) {
-  std::vector<llama_chat_message> messages;
-  if (!conversation.system.empty()) messages.push_back({"system", conversation.system.c_str()});
-  size_t chars = conversation.system.size();
-  for (const Message& message : conversation.messages) {
-    messages.push_back({RoleName(message.role), message.content.c_str()});
-    chars += message.content.size();
-  }
-  std::string text(2 * chars + 1024, '\0');
-  int32_t n = -1;
-  try {  // the rendering is C++ behind a C API; keep any exception here
-    n = llama_chat_apply_template(chat_template.c_str(), messages.data(), messages.size(), true,
-                                  text.data(), static_cast<int32_t>(text.size()));
-    if (n > static_cast<int32_t>(text.size())) {
-      text.resize(static_cast<size_t>(n));
-      n = llama_chat_apply_template(chat_template.c_str(), messages.data(), messages.size(), true,
-                                    text.data(), n);
-    }
-  } catch (const std::exception&) {
-    n = -1;
-  }
-  if (n < 0) {
+  Result<std::string> text =
+      llamacpp::ApplyChatTemplate(chat_template, conversation, /*add_assistant=*/true);
+  if (!text) {
     return Fail(ErrorKind::kInvalidRequest,
                 "llama: the chat template cannot render the conversation");
   }
-  text.resize(static_cast<size_t>(n));
-  text.append(prefill);
-  return text;
+  text->append(prefill);
+  return std::move(*text);
 }
 
 std::string_view ReplyFormatGrammar() { return kReplyGrammar; }

@@ -9,13 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "afbench/llamacpp.h"
 #include "afbench/result.h"
 #include "afbench/types.h"
 
 namespace afbench::llama {
-
-/// The names of the templates built into llama.cpp ("chatml", "llama3", ...).
-std::vector<std::string> BuiltinTemplateNames();
 
 /// The template to render with: for "" the model's own (GGUF tokenizer.chat_template); for the
 /// name of a built-in template, that name; otherwise the contents of the file `option`. Checked by

@@ -6,7 +6,6 @@
 
 #include <filesystem>
 
-#include "llama_handles.h"
 #include "sampler.h"
 #include "support/test_paths.h"
 #include "token_bytes.h"
@@ -17,7 +16,7 @@ namespace {
 class ChatFormat : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    InitLlamaOnce();
+    llamacpp::InitOnce();
     llama_model_params params = llama_model_default_params();
     params.vocab_only = true;
     const auto path = std::filesystem::path(AFBENCH_LLAMA_VOCAB_DIR) / "ggml-vocab-qwen2.gguf";
@@ -25,7 +24,7 @@ class ChatFormat : public ::testing::Test {
   }
   static void TearDownTestSuite() { llama_model_free(vocab_model_); }
 
-  void SetUp() override { ASSERT_NE(vocab_model_, nullptr) << LastLlamaError(); }
+  void SetUp() override { ASSERT_NE(vocab_model_, nullptr) << llamacpp::LastError(); }
 
   static llama_model* vocab_model_;
 };
@@ -56,7 +55,7 @@ TEST_F(ChatFormat, ConversationsThatGrowKeepTheirEarlierRenderingAsAPrefix) {
 }
 
 TEST_F(ChatFormat, BuiltinNamesAndTemplateFilesResolveAndUnknownNamesFailWithTheList) {
-  ASSERT_FALSE(BuiltinTemplateNames().empty());
+  ASSERT_FALSE(llamacpp::BuiltinTemplateNames().empty());
   EXPECT_EQ(*ResolveChatTemplate(vocab_model_, "llama3"), "llama3");
 
   const auto file = testing::MakeTempDir() / "chatml.jinja";

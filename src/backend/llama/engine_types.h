@@ -9,10 +9,16 @@
 #include <vector>
 
 #include "afbench/llama_backend.h"
+#include "afbench/llamacpp.h"
 #include "afbench/result.h"
 #include "slot_table.h"
 
 namespace afbench::llama {
+
+// The owning handles of the llama.cpp boundary (afbench/llamacpp.h).
+using llamacpp::ContextPtr;
+using llamacpp::ModelPtr;
+using llamacpp::SamplerPtr;
 
 /// How one request samples.
 struct SamplingOptions {

@@ -16,17 +16,9 @@ namespace {
 constexpr int kDefaultMaxCtx = 32768;
 
 Result<ModelPtr> LoadModel(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    return Fail(ErrorKind::kNotFound, "llama: " + path + ": no such model file");
-  }
-  llama_model_params params = llama_model_default_params();
-  ModelPtr model(llama_model_load_from_file(path.c_str(), params));
-  if (!model) {
-    return Fail(ErrorKind::kInvalidInput,
-                "llama: " + path + ": llama.cpp cannot load the model: " + LastLlamaError());
-  }
-  if (!llama_model_has_decoder(model.get()) || llama_model_has_encoder(model.get())) {
+  Result<ModelPtr> model = llamacpp::LoadModel(path, {}, "llama");
+  if (!model) return model;
+  if (!llama_model_has_decoder(model->get()) || llama_model_has_encoder(model->get())) {
     return Fail(ErrorKind::kInvalidInput,
                 "llama: " + path + ": only decoder-only models are supported");
   }
@@ -63,7 +55,7 @@ Result<ContextPtr> MakeContext(llama_model* model, const EngineOptions& options,
   if (!context) {
     return Fail(ErrorKind::kInvalidInput,
                 "llama: cannot create a context of " + std::to_string(ctx) + " tokens for " +
-                    std::to_string(options.parallel) + " sequences: " + LastLlamaError());
+                    std::to_string(options.parallel) + " sequences: " + llamacpp::LastError());
   }
   return context;
 }
@@ -98,7 +90,7 @@ LlamaEngineStats StatCounters::Snapshot() const {
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   AFBENCH_RETURN_IF_ERROR(CheckOptions(options));
-  InitLlamaOnce();
+  llamacpp::InitOnce();
   std::unique_ptr<Engine> engine(new Engine());
   Result<ModelPtr> model = LoadModel(options.model_path);
   if (!model) return Fail(model.error());
@@ -183,20 +175,9 @@ Result<Completion> Engine::Complete(std::vector<Token> prompt, SamplingOptions s
 
 Result<std::vector<Token>> Engine::Tokenize(std::string_view text, bool add_bos,
                                             bool special) const {
-  const llama_vocab* vocab = llama_model_get_vocab(model_.get());
-  if (text.size() > static_cast<size_t>(INT32_MAX / 2)) {
-    return Fail(ErrorKind::kInvalidRequest, "llama: prompt too long to tokenize");
-  }
-  const auto length = static_cast<int32_t>(text.size());
-  std::vector<Token> tokens(text.size() + 2);
-  int32_t n = llama_tokenize(vocab, text.data(), length, tokens.data(),
-                             static_cast<int32_t>(tokens.size()), add_bos, special);
-  if (n < 0 && n != INT32_MIN) {
-    tokens.resize(static_cast<size_t>(-n));
-    n = llama_tokenize(vocab, text.data(), length, tokens.data(), -n, add_bos, special);
-  }
-  if (n < 0) return Fail(ErrorKind::kInvalidRequest, "llama: the prompt cannot be tokenized");
-  tokens.resize(static_cast<size_t>(n));
+  Result<std::vector<Token>> tokens =
+      llamacpp::Tokenize(llama_model_get_vocab(model_.get()), text, add_bos, special);
+  if (!tokens) return Fail(ErrorKind::kInvalidRequest, "llama: the prompt cannot be tokenized");
   return tokens;
 }
 

@@ -26,7 +26,6 @@
 #include "afbench/llama_backend.h"
 #include "afbench/result.h"
 #include "engine_types.h"
-#include "llama_handles.h"
 
 namespace afbench::llama {
 

@@ -6,7 +6,6 @@
 
 #include "afbench/result.h"
 #include "engine_types.h"
-#include "llama_handles.h"
 
 namespace afbench::llama {
 

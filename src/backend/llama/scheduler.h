@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "engine_types.h"
-#include "llama_handles.h"
 #include "slot_table.h"
 
 namespace afbench::llama {
