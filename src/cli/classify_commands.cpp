@@ -8,11 +8,11 @@
 
 #include "afbench/backends.h"
 #include "afbench/lease.h"
+#include "afbench/run_spec.h"
 #include "afbench/store.h"
 #include "afbench/validation.h"
 #include "exit_codes.h"
 #include "run_command.h"
-#include "run_config.h"
 
 namespace afbench::cli {
 namespace {
@@ -69,7 +69,7 @@ Result<JudgeOptions> StoredJudgeOptions(Store& store, const std::string& run_id)
   JudgeOptions options;
   options.store = &store;
   options.run_id = run_id;
-  auto config = RunConfigFromJson(run->config_json);
+  auto config = RunSpecFromJson(run->config_json);
   if (!config) return options;  // Older or foreign configs: only anti-ai-lab needs more.
   options.prompt_dir = config->judge_prompt_dir;
   for (const auto& [index, extras] : config->query_extras) {
@@ -278,7 +278,8 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
   // votes an earlier one paid for but could not commit.
   auto lease = Lease::Acquire(**store, "classify/" + *run_id);
   if (!lease) return ReportError(lease.error());
-  if (Status imported = ImportUnsavedReplies(**store); !imported) {
+  StderrObserver notices(common.db_path, /*quiet=*/true);
+  if (Status imported = ImportUnsavedReplies(**store, &notices); !imported) {
     return ReportError(imported.error());
   }
   auto base = StoredJudgeOptions(**store, *run_id);

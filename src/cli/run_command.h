@@ -1,79 +1,57 @@
-// `afbench run`: starts a Run from flags, or resumes one from the Store, and executes it.
+// `afbench run`: starts a Run from flags, or resumes one from the Store, through the library
+// (afbench/runs.h), and prints what happens and how it ended.
 #pragma once
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "afbench/experiment.h"
-#include "afbench/model_client.h"
-#include "afbench/request_gate.h"
-#include "afbench/runner.h"
-#include "run_config.h"
+#include "afbench/runs.h"
+#include "progress.h"
 
 namespace afbench::cli {
 
-/// The flags `afbench run --resume` applies over the stored configuration, each only when given:
-/// limits, retries, timeouts and where the same provider's model is reached. Nothing here changes
-/// what the model is asked or how its replies are judged.
-struct ResumeOverrides {
-  std::optional<int> max_connections;
-  std::optional<int64_t> requests_per_minute;
-  std::optional<int64_t> tokens_per_minute;
-  std::optional<int> max_attempts;
-  std::optional<int64_t> connect_timeout_ms;
-  std::optional<int64_t> request_timeout_ms;
-  std::optional<int64_t> idle_timeout_ms;
-  std::optional<std::string> base_url;
-  std::optional<std::string> judge_base_url;
-  bool trust_file_urls = false;  ///< --trust-file-urls: the stored URLs count as named by the user.
-  std::optional<bool> stream;    ///< --stream/--no-stream: the assembled replies are the same.
-  std::vector<std::string> names;  ///< The flags given, for the message that lists them.
-};
-
-/// What the command line adds to a RunConfig: where things are and how to talk to the user.
+/// What the command line adds to a RunSpec: where the Store is and how to talk to the user.
 struct RunInvocation {
   std::string db_path = "afbench.db";
-  std::string resume_run_id;         ///< Set: resume this Run; the stored configuration is used.
+  std::string resume_run_id;         ///< Set: resume this Run; the stored spec is used.
   ResumeOverrides resume_overrides;  ///< With resume_run_id: the flags applied over it.
-  std::filesystem::path scenarios_dir;
-  bool seed_given = false;  ///< False: a seed is drawn and recorded.
-  bool quiet = false;
-  const std::atomic<bool>* cancel = nullptr;
-  // Scenario library and experiments (issue 6).
-  std::filesystem::path variations_dir;
-  bool print_summary = true;          ///< False for experiment cells (their grid is printed).
-  std::shared_ptr<RequestGate> gate;  ///< Shared by the cells of one endpoint; null: the Run's own.
-  CostMeter* cost_meter = nullptr;    ///< Spend against --max-cost-usd; null: no budget.
-  const PriceTable* prices = nullptr;  ///< Required with cost_meter.
+  bool quiet = false;                ///< No progress line.
+  RunContext context;                ///< Folders, environment, cancellation, budget.
 };
 
-/// Runs (or resumes) and prints the summary. Returns the process exit code (0, 1, 2 or 130).
-int RunCommand(RunConfig config, const RunInvocation& invocation);
-/// RunCommand with an open Store, shared by the cells of an experiment.
-int RunWithStore(Store& store, RunConfig config, const RunInvocation& invocation);
-/// Moves the replies kept in the store's journal (commits that failed) into the store, saying so.
-Status ImportUnsavedReplies(Store& store);
+/// The context every command gives its Runs: the built-in folders (flag, environment variable or
+/// installed/source location), the process environment for keys, and the interrupt flag.
+RunContext CommandContext(const std::string& scenarios_flag, const std::string& variations_flag,
+                          const std::atomic<bool>* cancel);
 
-/// Fills what the scenario library decides: the dataset used, default tiers, the variations' tier
-/// tags and no-CoT switch, per-query extras, the compliance rule and the declared judges. Fails
-/// when the tiers cannot be shown to the model (ResolveTiers).
-Status ApplyCellInputs(const CellInputs& inputs, RunConfig& config);
-/// The Samples of a Run in query-major order, with their rendered user turns.
-std::vector<PlannedSample> BuildPlan(const RunConfig& config,
-                                     const std::vector<StoredQuery>& queries);
-/// The model client's settings for `spec` under the Run's retry policy and --max-connections,
-/// --rpm, --tpm; `gate` (may be null) is shared with other clients of the same endpoint.
-ModelClientOptions ClientOptionsFor(const RunConfig& config, const std::string& spec,
-                                    const std::atomic<bool>* cancel,
-                                    std::shared_ptr<RequestGate> gate);
-/// A Backend for `spec` with the Run's timeouts; the API key comes from the provider's variable
-/// and goes to `base_url` only when it is the provider's own host or the user named it (not
-/// `url_from_file`).
-Result<std::unique_ptr<Backend>> MakeBackendFor(const RunConfig& config, const std::string& spec,
-                                                const std::string& base_url, bool url_from_file);
+/// The process environment: the one place afbench reads API keys from.
+std::optional<std::string> ProcessEnvironment(const std::string& name);
+
+/// Prints what the library reports to stderr: notices as "afbench: ...", the progress line of the
+/// Run going on (unless quiet), and how each Run ended with the command that continues it.
+class StderrObserver : public RunObserver {
+ public:
+  StderrObserver(std::string db_path, bool quiet) : db_path_(std::move(db_path)), quiet_(quiet) {}
+  void Notice(const std::string& line) override;
+  void Started(const std::string& run_id) override;
+  void Progressed(const std::string& run_id, const Progress& progress) override;
+  void Ended(const RunOutcome& outcome) override;
+
+ private:
+  const std::string db_path_;
+  const bool quiet_;
+  std::mutex mutex_;
+  std::unique_ptr<ProgressPrinter> printer_;
+};
+
+/// The exit code of a Run that started: 0 completed, 1 incomplete, failed or stopped at the budget,
+/// 130 interrupted.
+int RunExitCode(const RunOutcome& outcome);
+
+/// Runs (or resumes) and prints the summary. Returns the process exit code (0, 1, 2 or 130).
+int RunCommand(RunSpec spec, const RunInvocation& invocation);
 
 }  // namespace afbench::cli

@@ -277,7 +277,7 @@ Result<std::vector<Tier>> ParseTiers(const std::string& text) {
 namespace {
 
 // --variation (repeatable, comma-separated) and --judge (issue 6).
-void ApplyLibraryFlags(const RunFlags& flags, RunConfig& config) {
+void ApplyLibraryFlags(const RunFlags& flags, RunSpec& config) {
   for (const std::string& names : flags.variations) {
     for (std::string& name : SplitVariationNames(names)) {
       config.variations.push_back(std::move(name));
@@ -289,7 +289,7 @@ void ApplyLibraryFlags(const RunFlags& flags, RunConfig& config) {
 
 }  // namespace
 
-Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
+Result<RunSpec> ConfigFromFlags(const RunFlags& flags) {
   if (flags.model.empty()) return FlagError("--model", "required (e.g. openai/gpt-4o)");
   AFBENCH_RETURN_IF_ERROR(ValidateNumbers(flags));
   auto spec = ParseModelSpec(flags.model);
@@ -303,7 +303,7 @@ Result<RunConfig> ConfigFromFlags(const RunFlags& flags) {
   auto llama = LlamaOptionsFromFlags(flags, spec->first);
   if (!llama) return Unexpected{llama.error()};
 
-  RunConfig config;
+  RunSpec config;
   config.llama = *llama;
   config.model = flags.model;
   config.base_url = flags.base_url;
@@ -337,19 +337,16 @@ int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
   RunInvocation invocation;
   invocation.db_path = common.db_path;
   invocation.resume_run_id = flags.resume;
-  invocation.scenarios_dir = ResolveScenariosDir(flags.scenarios_dir);
-  invocation.seed_given = flags.seed.has_value();
   invocation.quiet = flags.quiet;
-  invocation.cancel = cancel;
-  invocation.variations_dir = ResolveVariationsDir(flags.variations_dir);
+  invocation.context = CommandContext(flags.scenarios_dir, flags.variations_dir, cancel);
   if (!flags.experiment_file.empty()) return ExperimentRunCommand(flags, invocation);
   if (!flags.resume.empty()) {
     // The stored configuration, with the flags that cannot change results applied over it.
     auto overrides = ResumeOverridesFromFlags(flags);
     if (!overrides) return ReportError(overrides.error());
     invocation.resume_overrides = std::move(*overrides);
-    if (flags.max_cost_usd) return RunWithPlanOrBudget(RunConfig{}, flags, invocation);
-    return RunCommand(RunConfig{}, invocation);
+    if (flags.max_cost_usd) return RunWithPlanOrBudget(RunSpec{}, flags, invocation);
+    return RunCommand(RunSpec{}, invocation);
   }
   auto config = ConfigFromFlags(flags);
   if (!config) return ReportError(config.error());

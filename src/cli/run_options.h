@@ -1,4 +1,4 @@
-// The flags of `afbench run` and their translation into a RunConfig. Validation happens here,
+// The flags of `afbench run` and their translation into a RunSpec. Validation happens here,
 // before anything is stored or sent: a bad flag is a usage error (exit 2) that names the flag.
 #pragma once
 
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "afbench/run_spec.h"
 #include "commands.h"
 #include "run_command.h"
-#include "run_config.h"
 
 namespace afbench::cli {
 
@@ -74,14 +74,14 @@ struct RunFlags {
 
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common);
 
-/// Validates the flags, builds the RunConfig and runs. Returns the exit code.
+/// Validates the flags, builds the RunSpec and runs. Returns the exit code.
 int RunFromFlags(const RunFlags& flags, const CommonOptions& common,
                  const std::atomic<bool>* cancel);
 
 /// Parses "free,paid" (any order, no repeats). Exposed for tests.
 Result<std::vector<Tier>> ParseTiers(const std::string& text);
-/// Builds a RunConfig from flags; an error names the offending flag. Exposed for tests.
-Result<RunConfig> ConfigFromFlags(const RunFlags& flags);
+/// Builds a RunSpec from flags; an error names the offending flag. Exposed for tests.
+Result<RunSpec> ConfigFromFlags(const RunFlags& flags);
 /// The flags --resume applies over the stored configuration; an error names the first given flag
 /// that would change the run's results (model, scenario, sampling, dataset, ...). Exposed for
 /// tests.

@@ -3,19 +3,22 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "afbench/experiment_run.h"
 #include "afbench/hash.h"
 #include "afbench/judges.h"
-#include "experiment_command.h"
 
-namespace afbench::cli {
+namespace afbench {
 namespace {
 
 std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) {
-    digits.insert(static_cast<size_t>(at), ",");
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    const size_t left = digits.size() - i;
+    if (i > 0 && left % 3 == 0 && digits[i - 1] != '-') out.push_back(',');
+    out.push_back(digits[i]);
   }
-  return digits;
+  return out;
 }
 
 std::string Usd(const std::optional<double>& usd) {
@@ -38,38 +41,6 @@ std::string PlanRow(const std::string& index, const std::string& key, const Cell
   return line;
 }
 
-Result<CellPlan> PlanCell(const ExperimentCell& cell, RunConfig config,
-                          const RunInvocation& invocation, const PriceTable& prices) {
-  config.scenario.scenarios_dir = invocation.scenarios_dir;
-  auto inputs = LoadCellInputs(
-      {config.scenario, config.variations, invocation.variations_dir, config.dataset});
-  if (!inputs) return Unexpected{WithContext(inputs.error(), "cell '" + cell.key + "'")};
-  if (Status applied = ApplyCellInputs(*inputs, config); !applied) {
-    return Unexpected{WithContext(applied.error(), "cell '" + cell.key + "'")};
-  }
-  std::vector<StoredQuery> queries;
-  for (const Query& query : inputs->dataset.queries) {
-    queries.push_back({query.index, query.text, query.source_line});
-  }
-  const std::vector<PlannedSample> plan = BuildPlan(config, queries);
-  config.planned_samples = static_cast<int64_t>(plan.size());
-  ForecastInput input;
-  input.system_prompt_chars = inputs->varied.scenario.system_prompt.size();
-  for (const PlannedSample& sample : plan) input.user_turn_chars.push_back(sample.user_turn.size());
-  input.max_turns = config.protocol.max_turns;
-  input.max_tokens = config.sampling.max_tokens;
-  input.no_cot = config.protocol.no_cot;
-  CellPlan out{cell, config, inputs->varied.scenario.prompt_hash, {}, {}};
-  out.forecast = ForecastCell(input, prices.assumptions, prices.Find(config.model));
-  if (!config.judge_model.empty()) {
-    const JudgeForecastInput judges{config.planned_samples, JudgeCallsPerSample(config),
-                                    JudgeOptions{}.max_tokens};
-    out.judge_forecast =
-        ForecastJudgeCalls(judges, prices.assumptions, prices.Find(config.judge_model));
-  }
-  return out;
-}
-
 void AddForecast(CellForecast& total, const CellForecast& add, int& unpriced) {
   total.samples += add.samples;
   total.requests_expected += add.requests_expected;
@@ -83,11 +54,43 @@ void AddForecast(CellForecast& total, const CellForecast& add, int& unpriced) {
   total.cost_max_usd = total.cost_max_usd.value_or(0) + *add.cost_max_usd;
 }
 
+Result<CellPlan> PlanCell(const ExperimentCell& cell, RunSpec spec, const RunContext& context,
+                          const PriceTable& prices) {
+  spec.scenario.scenarios_dir = context.scenarios_dir;
+  auto inputs =
+      LoadCellInputs({spec.scenario, spec.variations, context.variations_dir, spec.dataset});
+  if (!inputs) return Unexpected{WithContext(inputs.error(), "cell '" + cell.key + "'")};
+  if (Status applied = ApplyCellInputs(*inputs, spec); !applied) {
+    return Unexpected{WithContext(applied.error(), "cell '" + cell.key + "'")};
+  }
+  std::vector<StoredQuery> queries;
+  for (const Query& query : inputs->dataset.queries) {
+    queries.push_back({query.index, query.text, query.source_line});
+  }
+  const std::vector<PlannedSample> plan = BuildPlan(spec, queries);
+  spec.planned_samples = static_cast<int64_t>(plan.size());
+  ForecastInput input;
+  input.system_prompt_chars = inputs->varied.scenario.system_prompt.size();
+  for (const PlannedSample& sample : plan) input.user_turn_chars.push_back(sample.user_turn.size());
+  input.max_turns = spec.protocol.max_turns;
+  input.max_tokens = spec.sampling.max_tokens;
+  input.no_cot = spec.protocol.no_cot;
+  CellPlan out{cell, spec, inputs->varied.scenario.prompt_hash, {}, {}};
+  out.forecast = ForecastCell(input, prices.assumptions, prices.Find(spec.model));
+  if (!spec.judge_model.empty()) {
+    const JudgeForecastInput judges{spec.planned_samples, JudgeCallsPerSample(spec),
+                                    JudgeOptions{}.max_tokens};
+    out.judge_forecast =
+        ForecastJudgeCalls(judges, prices.assumptions, prices.Find(spec.judge_model));
+  }
+  return out;
+}
+
 }  // namespace
 
-int64_t JudgeCallsPerSample(const RunConfig& config) {
-  std::vector<std::string> ids = config.judges;
-  if (config.compliance.NeedsJudge()) ids.push_back(config.compliance.Classifier());
+int64_t JudgeCallsPerSample(const RunSpec& spec) {
+  std::vector<std::string> ids = spec.judges;
+  if (spec.compliance.NeedsJudge()) ids.push_back(spec.compliance.Classifier());
   int64_t calls = 0;
   for (const std::string& id : ids) {
     calls += id == "af-majority-vote" ? JudgeOptions{}.votes : 1;
@@ -96,15 +99,37 @@ int64_t JudgeCallsPerSample(const RunConfig& config) {
 }
 
 Result<std::vector<CellPlan>> PlanCells(const std::vector<ExperimentCell>& cells,
-                                        const std::vector<RunConfig>& configs,
-                                        const RunInvocation& invocation, const PriceTable& prices) {
+                                        const std::vector<RunSpec>& specs,
+                                        const RunContext& context, const PriceTable& prices) {
   std::vector<CellPlan> plans;
   for (size_t i = 0; i < cells.size(); ++i) {
-    auto plan = PlanCell(cells[i], configs[i], invocation, prices);
+    auto plan = PlanCell(cells[i], specs[i], context, prices);
     if (!plan) return Unexpected{plan.error()};
     plans.push_back(std::move(*plan));
   }
   return plans;
+}
+
+std::string CellFingerprint(const RunSpec& spec, const std::string& prompt_hash) {
+  nlohmann::ordered_json what = {
+      {"model", spec.model},
+      {"base_url", spec.base_url},
+      {"scenario", spec.scenario.name_or_path},
+      {"variables", spec.scenario.variables},
+      {"variations", spec.variations},
+      {"dataset",
+       {spec.dataset.path, spec.dataset.field, spec.dataset.format, spec.dataset.limit,
+        spec.dataset.seed ? nlohmann::json(*spec.dataset.seed) : nlohmann::json(),
+        spec.dataset.deduplicate}},
+      {"tiers", spec.tiers.size()},
+      {"epochs", spec.epochs},
+      {"sampling",
+       {spec.sampling.temperature, spec.sampling.max_tokens,
+        spec.sampling.seed ? nlohmann::json(*spec.sampling.seed) : nlohmann::json()}},
+      {"protocol", {spec.protocol.max_turns, spec.protocol.no_cot, spec.protocol.prefill}},
+      {"prompt_hash", prompt_hash}};
+  for (Tier tier : spec.tiers) what["tier_names"].push_back(TierName(tier));
+  return Sha256Hex(what.dump());
 }
 
 std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices) {
@@ -127,7 +152,7 @@ std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& price
     out += PlanRow(std::to_string(plan.cell.index), plan.cell.key, plan.forecast, width);
     AddForecast(total, plan.forecast, unpriced);
     if (plan.judge_forecast.requests_expected == 0) continue;
-    out += PlanRow("", "+ judge " + plan.config.judge_model, plan.judge_forecast, width);
+    out += PlanRow("", "+ judge " + plan.spec.judge_model, plan.judge_forecast, width);
     CellForecast judge = plan.judge_forecast;
     judge.samples = 0;  // the cell's Samples, counted once
     AddForecast(total, judge, unpriced);
@@ -140,26 +165,4 @@ std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& price
   return out;
 }
 
-std::string CellFingerprint(const RunConfig& config, const std::string& prompt_hash) {
-  nlohmann::ordered_json what = {
-      {"model", config.model},
-      {"base_url", config.base_url},
-      {"scenario", config.scenario.name_or_path},
-      {"variables", config.scenario.variables},
-      {"variations", config.variations},
-      {"dataset",
-       {config.dataset.path, config.dataset.field, config.dataset.format, config.dataset.limit,
-        config.dataset.seed ? nlohmann::json(*config.dataset.seed) : nlohmann::json(),
-        config.dataset.deduplicate}},
-      {"tiers", config.tiers.size()},
-      {"epochs", config.epochs},
-      {"sampling",
-       {config.sampling.temperature, config.sampling.max_tokens,
-        config.sampling.seed ? nlohmann::json(*config.sampling.seed) : nlohmann::json()}},
-      {"protocol", {config.protocol.max_turns, config.protocol.no_cot, config.protocol.prefill}},
-      {"prompt_hash", prompt_hash}};
-  for (Tier tier : config.tiers) what["tier_names"].push_back(TierName(tier));
-  return Sha256Hex(what.dump());
-}
-
-}  // namespace afbench::cli
+}  // namespace afbench

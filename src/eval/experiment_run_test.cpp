@@ -1,25 +1,25 @@
-#include "experiment_command.h"
+#include "afbench/experiment_run.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "support/test_paths.h"
 
-namespace afbench::cli {
+namespace afbench {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-RunInvocation Invocation() {
-  RunInvocation invocation;
-  invocation.scenarios_dir = testing::SourceDir() / "scenarios";
-  invocation.variations_dir = testing::SourceDir() / "variations";
-  return invocation;
+RunContext Context() {
+  RunContext context;
+  context.scenarios_dir = testing::SourceDir() / "scenarios";
+  context.variations_dir = testing::SourceDir() / "variations";
+  return context;
 }
 
-RunConfig AdvBenchConfig(std::vector<std::string> variations = {}) {
-  RunConfig config;
+RunSpec AdvBenchConfig(std::vector<std::string> variations = {}) {
+  RunSpec config;
   config.model = "anthropic/claude-3-opus-20240229";
   config.scenario.name_or_path = "helpful-only";
   config.dataset.path = (testing::SharedDir() / "data/advbench_harmful_behaviors.csv").string();
@@ -34,8 +34,8 @@ PriceTable Prices() {
   return table ? *table : PriceTable{};
 }
 
-TEST(RunConfigLibraryKeys, RoundTripThroughTheStoredJson) {
-  RunConfig config;
+TEST(RunSpecLibraryKeys, RoundTripThroughTheStoredJson) {
+  RunSpec config;
   config.model = "openai/m";
   config.variations = {"tier-california", "honest"};
   config.tier_tags = {{Tier::kFree, "<a>False</a>"}, {Tier::kPaid, ""}};
@@ -48,7 +48,7 @@ TEST(RunConfigLibraryKeys, RoundTripThroughTheStoredJson) {
   config.experiment_cell = "m | s | v";
   config.experiment_cell_index = 4;
   config.experiment_fingerprint = "abc";
-  auto back = RunConfigFromJson(RunConfigToJson(config));
+  auto back = RunSpecFromJson(RunSpecToJson(config));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->variations, config.variations);
   EXPECT_EQ(back->tier_tags, config.tier_tags);
@@ -60,16 +60,16 @@ TEST(RunConfigLibraryKeys, RoundTripThroughTheStoredJson) {
   EXPECT_EQ(back->judge_model, "openai/judge");
   EXPECT_EQ(back->experiment_cell_index, 4);
   EXPECT_EQ(back->experiment_fingerprint, "abc");
-  const RunTags tags = ReadRunTags(RunConfigToJson(config));
+  const RunTags tags = ReadRunTags(RunSpecToJson(config));
   EXPECT_EQ(tags.experiment_id, "grid");
   EXPECT_EQ(tags.cell_key, "m | s | v");
 }
 
-TEST(RunConfigLibraryKeys, AnOldConfigWithoutThemReadsAsAPlainRun) {
-  RunConfig plain;
+TEST(RunSpecLibraryKeys, AnOldConfigWithoutThemReadsAsAPlainRun) {
+  RunSpec plain;
   plain.model = "openai/m";
-  std::string json = RunConfigToJson(plain);
-  auto back = RunConfigFromJson(json);
+  std::string json = RunSpecToJson(plain);
+  auto back = RunSpecFromJson(json);
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->variations.empty());
   EXPECT_EQ(back->compliance.spec, "compliance-tag");
@@ -78,7 +78,7 @@ TEST(RunConfigLibraryKeys, AnOldConfigWithoutThemReadsAsAPlainRun) {
 }
 
 TEST(BuildPlan, RendersTierTagsAndPerQueryTags) {
-  RunConfig config;
+  RunSpec config;
   config.tiers = {Tier::kFree, Tier::kPaid};
   config.tier_tags = {{Tier::kFree, "<is_california_resident>False</is_california_resident>"}};
   config.query_extras = {{1, {"<is_employee>True</is_employee>", ""}}};
@@ -92,7 +92,7 @@ TEST(BuildPlan, RendersTierTagsAndPerQueryTags) {
 }
 
 TEST(PlanCells, ForecastsEveryCellAndAppliesTheScenariosDefaults) {
-  RunConfig anti = AdvBenchConfig();
+  RunSpec anti = AdvBenchConfig();
   anti.scenario.name_or_path = "anti-ai-lab";
   anti.dataset = {};
   anti.tiers = {};  // As from an experiment or flags that name no tiers: the scenario decides.
@@ -100,33 +100,33 @@ TEST(PlanCells, ForecastsEveryCellAndAppliesTheScenariosDefaults) {
   cells[0].key = "opus | helpful-only | no-cot";
   cells[1].key = "opus | anti-ai-lab | default";
   cells[1].index = 1;
-  auto plans = PlanCells(cells, {AdvBenchConfig({"no-cot"}), anti}, Invocation(), Prices());
+  auto plans = PlanCells(cells, {AdvBenchConfig({"no-cot"}), anti}, Context(), Prices());
   ASSERT_TRUE(plans) << plans.error().message;
   const CellPlan& no_cot = (*plans)[0];
-  EXPECT_TRUE(no_cot.config.protocol.no_cot);
+  EXPECT_TRUE(no_cot.spec.protocol.no_cot);
   EXPECT_EQ(no_cot.forecast.samples, 6);
   EXPECT_EQ(no_cot.forecast.requests_max, 6);
   ASSERT_TRUE(no_cot.forecast.cost_expected_usd.has_value());
   EXPECT_GT(*no_cot.forecast.cost_expected_usd, 0);
   const CellPlan& lab = (*plans)[1];
-  EXPECT_EQ(lab.config.tiers, std::vector<Tier>{Tier::kPaid});
+  EXPECT_EQ(lab.spec.tiers, std::vector<Tier>{Tier::kPaid});
   EXPECT_EQ(lab.forecast.samples, 9);
-  EXPECT_EQ(lab.config.judges, std::vector<std::string>{"anti-ai-lab"});
-  EXPECT_EQ(lab.config.query_extras.size(), 9u);
+  EXPECT_EQ(lab.spec.judges, std::vector<std::string>{"anti-ai-lab"});
+  EXPECT_EQ(lab.spec.query_extras.size(), 9u);
   const std::string text = PlanText(*plans, Prices());
   EXPECT_THAT(text, HasSubstr("opus | anti-ai-lab | default"));
   EXPECT_THAT(text, HasSubstr("total"));
 }
 
 TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
-  RunConfig anti = AdvBenchConfig();
+  RunSpec anti = AdvBenchConfig();
   anti.scenario.name_or_path = "anti-ai-lab";
   anti.dataset = {};
   anti.tiers = {};
   anti.judge_model = anti.model;
   std::vector<ExperimentCell> cells(1);
   cells[0].key = "opus | anti-ai-lab | default";
-  auto plans = PlanCells(cells, {anti}, Invocation(), Prices());
+  auto plans = PlanCells(cells, {anti}, Context(), Prices());
   ASSERT_TRUE(plans) << plans.error().message;
   const CellPlan& lab = (*plans)[0];
   EXPECT_EQ(lab.judge_forecast.requests_expected, 9);  // one anti-ai-lab call per Sample
@@ -135,7 +135,7 @@ TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
   const std::string text = PlanText(*plans, Prices());
   EXPECT_THAT(text, HasSubstr("+ judge " + anti.model));
 
-  RunConfig votes;
+  RunSpec votes;
   votes.judges = {"af-majority-vote", "af-paper-partial"};
   EXPECT_EQ(JudgeCallsPerSample(votes), 21);  // 20 votes and one call
 }
@@ -143,8 +143,7 @@ TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
 TEST(PlanCells, ABrokenCellFailsBeforeAnythingIsSentAndNamesTheCell) {
   std::vector<ExperimentCell> cells(1);
   cells[0].key = "opus | helpful-only | cut-corporate-partner";
-  auto plans =
-      PlanCells(cells, {AdvBenchConfig({"cut-corporate-partner"})}, Invocation(), Prices());
+  auto plans = PlanCells(cells, {AdvBenchConfig({"cut-corporate-partner"})}, Context(), Prices());
   ASSERT_FALSE(plans);
   EXPECT_THAT(plans.error().message,
               HasSubstr("cell 'opus | helpful-only | cut-corporate-partner'"));
@@ -183,16 +182,16 @@ TEST(StoredSpendUsd, CountsTheStoredTurnsAndTheStoredJudgeCallsAtTheirModelsPric
 }
 
 TEST(CellFingerprint, ChangesWithTheSettingsAndThePromptButNotTheExperimentTags) {
-  RunConfig config = AdvBenchConfig();
+  RunSpec config = AdvBenchConfig();
   const std::string base = CellFingerprint(config, "hash");
   EXPECT_NE(CellFingerprint(config, "other"), base);
-  RunConfig hotter = config;
+  RunSpec hotter = config;
   hotter.sampling.temperature = 0.5;
   EXPECT_NE(CellFingerprint(hotter, "hash"), base);
-  RunConfig tagged = config;
+  RunSpec tagged = config;
   tagged.experiment_cell_index = 7;
   EXPECT_EQ(CellFingerprint(tagged, "hash"), base);
 }
 
 }  // namespace
-}  // namespace afbench::cli
+}  // namespace afbench

@@ -1,14 +1,14 @@
-#include "run_config.h"
+#include "afbench/run_spec.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace afbench::cli {
+namespace afbench {
 namespace {
 
-TEST(RunConfig, RoundTripsThroughJson) {
-  RunConfig config;
+TEST(RunSpec, RoundTripsThroughJson) {
+  RunSpec config;
   config.model = "anthropic/claude-3-opus";
   config.base_url = "http://127.0.0.1:1/v1";
   config.scenario.name_or_path = "helpful-only";
@@ -25,7 +25,7 @@ TEST(RunConfig, RoundTripsThroughJson) {
   config.user_suffix = "suffix text";
   config.max_connections = 16;
   config.planned_samples = 150;
-  auto back = RunConfigFromJson(RunConfigToJson(config));
+  auto back = RunSpecFromJson(RunSpecToJson(config));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(back->model, config.model);
   EXPECT_EQ(back->scenario.variables.at("company"), "OpenAI");
@@ -40,52 +40,52 @@ TEST(RunConfig, RoundTripsThroughJson) {
   EXPECT_EQ(back->planned_samples, 150);
 }
 
-TEST(RunConfig, ProTierAndItsTagSurviveTheRoundTripSoAResumeSendsThem) {
-  RunConfig config;
+TEST(RunSpec, ProTierAndItsTagSurviveTheRoundTripSoAResumeSendsThem) {
+  RunSpec config;
   config.model = "openai/m";
   config.tiers = {Tier::kFree, Tier::kPro, Tier::kPaid};
   config.tier_tags = {{Tier::kPro, "<subscription_tier>pro</subscription_tier>"},
                       {Tier::kPaid, "<subscription_tier>enterprise</subscription_tier>"}};
-  auto back = RunConfigFromJson(RunConfigToJson(config));
+  auto back = RunSpecFromJson(RunSpecToJson(config));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(back->tiers, config.tiers);
   EXPECT_EQ(back->tier_tags, config.tier_tags);
-  const auto json = nlohmann::json::parse(RunConfigToJson(config));
+  const auto json = nlohmann::json::parse(RunSpecToJson(config));
   EXPECT_EQ(json["tiers"], nlohmann::json({"free", "pro", "paid"}));
 }
 
-TEST(RunConfig, RemembersWhichBaseUrlsCameFromAFileSoAResumeWithholdsTheKeyToo) {
-  RunConfig config;
+TEST(RunSpec, RemembersWhichBaseUrlsCameFromAFileSoAResumeWithholdsTheKeyToo) {
+  RunSpec config;
   config.model = "openai/m";
   config.base_url = "http://host.example/v1";
   config.judge_model = "openai/j";
   config.judge_base_url = "http://judge.example/v1";
-  EXPECT_EQ(nlohmann::json::parse(RunConfigToJson(config)).count("base_url_from_file"), 0u);
+  EXPECT_EQ(nlohmann::json::parse(RunSpecToJson(config)).count("base_url_from_file"), 0u);
   config.base_url_from_file = true;
   config.judge_base_url_from_file = true;
-  auto back = RunConfigFromJson(RunConfigToJson(config));
+  auto back = RunSpecFromJson(RunSpecToJson(config));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_TRUE(back->base_url_from_file);
   EXPECT_TRUE(back->judge_base_url_from_file);
 }
 
-TEST(RunConfig, NamesTheMissingFieldOfABrokenConfig) {
-  auto config = RunConfigFromJson(R"({"base_url": ""})");
+TEST(RunSpec, NamesTheMissingFieldOfABrokenConfig) {
+  auto config = RunSpecFromJson(R"({"base_url": ""})");
   ASSERT_FALSE(config.has_value());
   EXPECT_NE(config.error().message.find("model"), std::string::npos);
-  EXPECT_FALSE(RunConfigFromJson("not json").has_value());
+  EXPECT_FALSE(RunSpecFromJson("not json").has_value());
 }
 
-TEST(RunConfig, NeverContainsAnApiKeyField) {
-  EXPECT_EQ(RunConfigToJson(RunConfig{}).find("key"), std::string::npos);
+TEST(RunSpec, NeverContainsAnApiKeyField) {
+  EXPECT_EQ(RunSpecToJson(RunSpec{}).find("key"), std::string::npos);
 }
 
-TEST(RunConfig, StoresTheLlamaEngineSettingsOnlyForLlamaRuns) {
-  RunConfig config;
+TEST(RunSpec, StoresTheLlamaEngineSettingsOnlyForLlamaRuns) {
+  RunSpec config;
   config.model = "llama/models/tiny.gguf";
   config.max_connections = 6;
   config.llama = {0, 8192, "chatml", 0.9, true};
-  auto back = RunConfigFromJson(RunConfigToJson(config));
+  auto back = RunSpecFromJson(RunSpecToJson(config));
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(back->llama.ctx_tokens, 8192);
   EXPECT_EQ(back->llama.chat_template, "chatml");
@@ -93,11 +93,11 @@ TEST(RunConfig, StoresTheLlamaEngineSettingsOnlyForLlamaRuns) {
   EXPECT_TRUE(back->llama.force_format);
 
   config.model = "openai/gpt-4o";
-  EXPECT_EQ(RunConfigToJson(config).find("\"llama\""), std::string::npos);
+  EXPECT_EQ(RunSpecToJson(config).find("\"llama\""), std::string::npos);
 }
 
-TEST(RunConfig, LlamaBackendRunsAsManySequencesAsConnectionsUnlessToldOtherwise) {
-  RunConfig config;
+TEST(RunSpec, LlamaBackendRunsAsManySequencesAsConnectionsUnlessToldOtherwise) {
+  RunSpec config;
   config.max_connections = 6;
   config.llama.ctx_tokens = 4096;
   LlamaBackendOptions options = LlamaBackendOptionsFor(config, "llama/dir/m.gguf");
@@ -109,4 +109,4 @@ TEST(RunConfig, LlamaBackendRunsAsManySequencesAsConnectionsUnlessToldOtherwise)
 }
 
 }  // namespace
-}  // namespace afbench::cli
+}  // namespace afbench

@@ -1,6 +1,8 @@
-// RunConfig: everything `afbench run` was asked to do, stored as the Run's config_json so that a
-// Run can be resumed from the Store alone and so that its results say what produced them. The API
-// key is never part of it.
+// RunSpec: everything a Run is asked to do, stored as the Run's config_json so that a Run can be
+// resumed from the Store alone and so that its results say what produced them (the field name
+// "config_json" and its keys are the stored format, docs/store-format.md). The API key is never
+// part of it. Built by `afbench run` from flags, by experiment files per cell, or by any program
+// that links libafbench; started with StartRun (afbench/runs.h).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,7 @@
 #include "afbench/scenario.h"
 #include "afbench/types.h"
 
-namespace afbench::cli {
+namespace afbench {
 
 /// Engine settings of the in-process llama/ backend (issue 3, docs/llama.md). Stored with the Run
 /// (as "llama", only for llama/ models) so that a resumed Run uses the same engine.
@@ -31,7 +33,7 @@ struct LlamaRunOptions {
   bool force_format = false;  ///< Constrain replies to the tag structure with a grammar.
 };
 
-struct RunConfig {
+struct RunSpec {
   std::string model;     ///< "openai/<model>", "anthropic/<model>" or "llama/<path.gguf>".
   std::string base_url;  ///< Empty: the provider's default or its *_BASE_URL variable.
   ScenarioOptions scenario;
@@ -76,11 +78,11 @@ struct RunConfig {
 };
 
 /// Serialises to the JSON stored in runs.config_json (documented in docs/store-format.md).
-std::string RunConfigToJson(const RunConfig& config);
+std::string RunSpecToJson(const RunSpec& config);
 /// Parses config_json back; an error names the field that is missing or of the wrong type.
-Result<RunConfig> RunConfigFromJson(const std::string& json);
+Result<RunSpec> RunSpecFromJson(const std::string& json);
 
-/// The llama/ backend's options for `spec` ("llama/<path.gguf>") under this configuration.
-LlamaBackendOptions LlamaBackendOptionsFor(const RunConfig& config, const std::string& spec);
+/// The llama/ backend's options for `model` ("llama/<path.gguf>") under this spec.
+LlamaBackendOptions LlamaBackendOptionsFor(const RunSpec& spec, const std::string& model);
 
-}  // namespace afbench::cli
+}  // namespace afbench
