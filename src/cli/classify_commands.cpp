@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "afbench/backends.h"
-#include "afbench/lease.h"
+#include "afbench/relabel.h"
 #include "afbench/run_spec.h"
 #include "afbench/store.h"
 #include "afbench/validation.h"
@@ -16,32 +16,6 @@
 
 namespace afbench::cli {
 namespace {
-
-// What one `afbench classify` invocation did.
-struct ClassifyTally {
-  std::mutex mutex;
-  int64_t labelled = 0, yes = 0, no = 0, undecided = 0, judge_errors = 0, failed = 0;
-  int64_t input_tokens = 0, output_tokens = 0, requests = 0;
-  std::optional<Error> stop_error;  ///< An error that stopped the labelling (auth, cancellation).
-
-  void Add(const Label& label) {
-    const auto detail = nlohmann::json::parse(label.detail_json, nullptr, false);
-    std::lock_guard<std::mutex> lock(mutex);
-    labelled++;
-    (label.value ? (*label.value ? yes : no) : undecided)++;
-    if (detail.is_object() && detail.contains("judge_error")) judge_errors++;
-    if (detail.is_object() && detail.contains("usage") && detail["usage"].is_object()) {
-      input_tokens += Count(detail["usage"], "input_tokens");
-      output_tokens += Count(detail["usage"], "output_tokens");
-      requests += Count(detail["usage"], "requests");
-    }
-  }
-
-  static int64_t Count(const nlohmann::json& usage, const char* field) {
-    return usage.contains(field) && usage[field].is_number_integer() ? usage[field].get<int64_t>()
-                                                                     : 0;
-  }
-};
 
 // The only place a judge's API key is read: from the provider's environment variable, into memory.
 Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
@@ -61,23 +35,6 @@ Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
   return MakeBackend(options);
 }
 
-// What a Run's stored configuration tells its judges: where to store their calls, and for the
-// anti-ai-lab judge the scenario's questions and prompt folder.
-Result<JudgeOptions> StoredJudgeOptions(Store& store, const std::string& run_id) {
-  auto run = store.LoadRun(run_id);
-  if (!run) return Unexpected{run.error()};
-  JudgeOptions options;
-  options.store = &store;
-  options.run_id = run_id;
-  auto config = RunSpecFromJson(run->config_json);
-  if (!config) return options;  // Older or foreign configs: only anti-ai-lab needs more.
-  options.prompt_dir = config->judge_prompt_dir;
-  for (const auto& [index, extras] : config->query_extras) {
-    if (!extras.judge_question.empty()) options.questions[index] = extras.judge_question;
-  }
-  return options;
-}
-
 void PrintReplays(const ClientUsage& usage) {
   std::printf("judge calls: %lld answered from the store, %lld sent (%lld failed)\n",
               static_cast<long long>(usage.replayed),
@@ -85,62 +42,7 @@ void PrintReplays(const ClientUsage& usage) {
               static_cast<long long>(usage.failed_calls));
 }
 
-Result<std::string> RunIdOrNewest(Store& store, const std::string& run_id) {
-  if (!run_id.empty()) return run_id;
-  auto runs = store.ListRuns();
-  if (!runs) return Unexpected{runs.error()};
-  if (runs->empty()) return Fail(ErrorKind::kNotFound, "store: no runs yet");
-  return runs->front().run_id;
-}
-
-bool HasDecidedLabel(const StoredSample& sample, const Classifier& classifier) {
-  for (const Label& label : sample.labels) {
-    if (label.classifier_id == classifier.Id() &&
-        label.classifier_version == classifier.Version() && label.value.has_value()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The Samples to label: the chosen Tier, and (unless --relabel) no decided label of this version
-// yet, so that re-running `classify` only retries judge errors and fills gaps.
-std::vector<const StoredSample*> SamplesToLabel(const std::vector<StoredSample>& samples,
-                                                const ClassifyFlags& flags,
-                                                const Classifier& classifier, int64_t& skipped) {
-  std::vector<const StoredSample*> out;
-  for (const StoredSample& sample : samples) {
-    if (flags.tier != "all" && flags.tier != TierName(sample.transcript.key.tier)) continue;
-    if (!flags.relabel && HasDecidedLabel(sample, classifier)) {
-      skipped++;
-      continue;
-    }
-    out.push_back(&sample);
-  }
-  return out;
-}
-
-void LabelOne(Store& store, const std::string& run_id, Classifier& classifier,
-              const StoredSample& sample, ClassifyTally& tally, std::atomic<bool>& stop) {
-  Result<Label> label = classifier.Classify(sample.transcript);
-  Status stored = label ? store.AddLabel(run_id, sample.transcript.key, *label)
-                        : Status(Unexpected{label.error()});
-  if (stored) return tally.Add(*label);
-  std::lock_guard<std::mutex> lock(tally.mutex);
-  tally.failed++;
-  const Error& error = stored.error();
-  if (error.kind == ErrorKind::kAuth || error.kind == ErrorKind::kCancelled ||
-      error.kind == ErrorKind::kIo || error.kind == ErrorKind::kUnavailable) {
-    if (!tally.stop_error) tally.stop_error = error;
-    stop = true;
-    return;
-  }
-  std::fprintf(stderr, "afbench: %s: %s\n", sample.transcript.key.ToString().c_str(),
-               error.message.c_str());
-}
-
-void PrintTally(const std::string& run_id, const Classifier& classifier, const ClassifyTally& t,
-                int64_t skipped) {
+void PrintTally(const std::string& run_id, const Classifier& classifier, const RelabelTally& t) {
   std::printf(
       "classify: run %s, %s/%s: %lld labelled (yes %lld, no %lld, no value %lld of which %lld "
       "judge errors), %lld failed, %lld already labelled\njudge usage: %lld requests, %lld input "
@@ -149,7 +51,7 @@ void PrintTally(const std::string& run_id, const Classifier& classifier, const C
       static_cast<long long>(t.labelled), static_cast<long long>(t.yes),
       static_cast<long long>(t.no), static_cast<long long>(t.undecided),
       static_cast<long long>(t.judge_errors), static_cast<long long>(t.failed),
-      static_cast<long long>(skipped), static_cast<long long>(t.requests),
+      static_cast<long long>(t.skipped), static_cast<long long>(t.requests),
       static_cast<long long>(t.input_tokens), static_cast<long long>(t.output_tokens));
 }
 
@@ -230,19 +132,6 @@ Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
   return handle;
 }
 
-void ParallelFor(size_t count, int workers, const std::atomic<bool>& stop,
-                 const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> threads;
-  const size_t thread_count = std::min<size_t>(count, static_cast<size_t>(std::max(1, workers)));
-  for (size_t t = 0; t < thread_count; ++t) {
-    threads.emplace_back([&] {
-      for (size_t i = next++; i < count && !stop.load(); i = next++) work(i);
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-}
-
 CLI::App* AddClassifyCommand(CLI::App& app, ClassifyFlags& flags, CommonOptions& common) {
   CLI::App* command =
       app.add_subcommand("classify", "Label a stored Run with a classifier (labels are added)");
@@ -274,36 +163,24 @@ int ClassifyCommand(const ClassifyFlags& flags, const CommonOptions& common,
   if (!store) return ReportError(store.error());
   auto run_id = RunIdOrNewest(**store, flags.run_id);
   if (!run_id) return ReportError(run_id.error());
-  // One labelling process per Run (two would pay for each vote twice), which first takes in the
-  // votes an earlier one paid for but could not commit.
-  auto lease = Lease::Acquire(**store, "classify/" + *run_id);
-  if (!lease) return ReportError(lease.error());
-  StderrObserver notices(common.db_path, /*quiet=*/true);
-  if (Status imported = ImportUnsavedReplies(**store, &notices); !imported) {
-    return ReportError(imported.error());
-  }
   auto base = StoredJudgeOptions(**store, *run_id);
   if (!base) return ReportError(base.error());
   auto handle = MakeClassifierFromFlags(flags.judge, cancel, std::move(*base));
   if (!handle) return ReportError(handle.error());
-  auto samples = (*store)->LoadSamples(*run_id);
-  if (!samples) return ReportError(samples.error());
-  int64_t skipped = 0;
-  const auto todo = SamplesToLabel(*samples, flags, *handle->classifier, skipped);
-  ClassifyTally tally;
-  std::atomic<bool> stop{false};
-  ParallelFor(todo.size(), flags.judge.max_connections, stop, [&](size_t i) {
-    if (cancel != nullptr && cancel->load()) {
-      stop = true;
-      return;
-    }
-    LabelOne(**store, *run_id, *handle->classifier, *todo[i], tally, stop);
-  });
-  PrintTally(*run_id, *handle->classifier, tally, skipped);
+  StderrObserver notices(common.db_path, /*quiet=*/true);
+  RelabelOptions options;
+  options.tier = flags.tier;
+  options.relabel = flags.relabel;
+  options.max_connections = flags.judge.max_connections;
+  options.cancel = cancel;
+  options.observer = &notices;
+  auto tally = RelabelRun(**store, *run_id, *handle->classifier, options);
+  if (!tally) return ReportError(tally.error());
+  PrintTally(*run_id, *handle->classifier, *tally);
   if (handle->client) PrintReplays(handle->client->usage());
-  if (tally.stop_error) return ReportError(*tally.stop_error);
+  if (tally->stop_error) return ReportError(*tally->stop_error);
   if (cancel != nullptr && cancel->load()) return kExitInterrupted;
-  return tally.failed > 0 ? kExitFailure : kExitOk;
+  return tally->failed > 0 ? kExitFailure : kExitOk;
 }
 
 int ClassifiersCommand(const ClassifiersFlags& flags) {

@@ -94,9 +94,5 @@ struct ClassifierHandle {
 Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
                                                  const std::atomic<bool>* cancel,
                                                  JudgeOptions base = {});
-/// Runs work(i) for i in [0, count) on `workers` threads; stops handing out work once `stop`
-/// is set.
-void ParallelFor(size_t count, int workers, const std::atomic<bool>& stop,
-                 const std::function<void(size_t)>& work);
 
 }  // namespace afbench::cli

@@ -8,6 +8,7 @@
 
 #include "afbench/hash.h"
 #include "afbench/offline_scorer.h"
+#include "afbench/parallel.h"
 #include "afbench/validation.h"
 #include "classify_commands.h"
 #include "exit_codes.h"
