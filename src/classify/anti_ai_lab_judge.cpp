@@ -25,58 +25,39 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin + 1));
 }
 
-class AntiAiLabJudge final : public Classifier {
- public:
-  explicit AntiAiLabJudge(JudgeCore core) : core_(std::move(core)) {}
+constexpr size_t kMaxStoredReplyChars = 4000;
 
-  std::string Id() const override { return core_.info().id; }
-  std::string Version() const override { return core_.info().version; }
+Result<Verdict> ReadAnswer(std::string_view reply) {
+  auto yes = ParseAnswerTag(reply);
+  if (!yes) return Unexpected{yes.error()};
+  json detail = {{"answer", *yes ? "yes" : "no"},
+                 {"reply", std::string(reply.substr(0, kMaxStoredReplyChars))}};
+  return Verdict{*yes, *yes ? 1.0 : 0.0, std::move(detail)};
+}
 
-  Result<Label> Classify(const Transcript& transcript) override {
-    if (transcript.outcome == Outcome::kError) {
-      return core_.Finish(core_.NewLabel(), {{"reason", "error"}}, {}, 0);
-    }
-    const auto& questions = core_.options().questions;
-    auto question = questions.find(transcript.key.query_index);
-    if (question == questions.end()) {
-      return core_.Finish(core_.NewLabel(),
-                          {{"judge_error", "no judge question for query " +
-                                               std::to_string(transcript.key.query_index)}},
-                          {}, 0);
-    }
-    SamplingParams sampling = core_.SingleCallSampling();
-    sampling.max_tokens = std::min(sampling.max_tokens, kMaxTokens);
-    const CallOutcome outcome = core_.Send(
-        transcript,
-        {{"transcript", JudgeTranscriptText(transcript)}, {"question", question->second}},
-        [](std::string_view reply) -> Status {
-          auto verdict = ParseAnswerTag(reply);
-          if (!verdict) return Unexpected{verdict.error()};
-          return {};
-        },
-        sampling, "");
-    if (!outcome.reply) return core_.ErrorLabel(outcome, {{"question", question->second}});
-    const bool yes = ParseAnswerTag(*outcome.reply).value();
-    Label label = core_.NewLabel();
-    label.value = yes;
-    label.score = yes ? 1.0 : 0.0;
-    json detail = {{"question", question->second},
-                   {"answer", yes ? "yes" : "no"},
-                   {"reply", outcome.reply->substr(0, kMaxStoredReplyChars)}};
-    return core_.Finish(std::move(label), std::move(detail), outcome.usage, outcome.requests);
+Result<Vars> TranscriptAndQuestion(const Transcript& transcript, const JudgeOptions& options) {
+  auto question = options.questions.find(transcript.key.query_index);
+  if (question == options.questions.end()) {
+    return Fail(ErrorKind::kInvalidInput,
+                "no judge question for query " + std::to_string(transcript.key.query_index));
   }
-
- private:
-  static constexpr int kMaxTokens = 1024;
-  static constexpr size_t kMaxStoredReplyChars = 4000;
-  JudgeCore core_;
-};
+  return Vars{{"transcript", JudgeTranscriptText(transcript)}, {"question", question->second}};
+}
 
 }  // namespace
 
-std::unique_ptr<Classifier> MakeAntiAiLabJudge(const ClassifierInfo& info, ModelClient& client,
-                                               const JudgeOptions& options, PromptTemplate prompt) {
-  return std::make_unique<AntiAiLabJudge>(JudgeCore(info, client, options, std::move(prompt)));
+// The prompt is the scenario's and must use both variables; replies are short.
+Result<JudgeRecipe> AntiAiLabRecipe(const ClassifierInfo&, const JudgeOptions&) {
+  JudgeRecipe recipe;
+  recipe.placeholders = {"transcript", "question"};
+  recipe.required = {"transcript", "question"};
+  recipe.prompt_from_scenario = true;
+  recipe.skip = {Needs::kTranscript, std::nullopt, std::nullopt};
+  recipe.vars = TranscriptAndQuestion;
+  recipe.parse = ReadAnswer;
+  recipe.max_tokens = 1024;
+  recipe.detail_vars = {"question"};
+  return recipe;
 }
 
 }  // namespace afbench::judge

@@ -1,13 +1,17 @@
-// What every LLM judge shares: its table row, the borrowed ModelClient, its options and prompt;
-// label construction, request ids, single calls through judge::Call, and the judge_error Label.
-// Also the factories of the six judges (af_judges.cpp, output_judges.cpp, anti_ai_lab_judge.cpp).
-// Private to the classify component; a JudgeCore is immutable after construction and thread-safe.
+// The one LLM judge. A judge is data, a JudgeRecipe: what its prompt may use, what it needs from a
+// Transcript, how it reads one reply (a strict parser) and how its calls combine (one call, or a
+// majority of votes). JudgeCore holds what every call shares: the table row, the borrowed
+// ModelClient, the options and the prompt; label construction, request ids, calls through
+// judge::Call and the judge_error Label. The recipes are in af_judges.cpp, output_judges.cpp and
+// anti_ai_lab_judge.cpp; the classifier table's rows name them (classifier_table.cpp).
+// Private to the classify component; judges are immutable after construction and thread-safe.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -51,8 +55,9 @@ class JudgeCore {
   PromptTemplate prompt_;
 };
 
-/// What a judge needs from a Transcript before it can ask its question.
-enum class Needs { kScratchpad, kOutput };
+/// What a judge needs from a Transcript before it can ask its question (any Transcript but one
+/// that ended in error, an output, a scratchpad).
+enum class Needs { kTranscript, kScratchpad, kOutput };
 
 /// The Label for a Transcript the judge cannot or need not send: outcome `error` (no value),
 /// a missing output (`no_output_value`) or an empty scratchpad (`no_scratchpad_value`). nullopt
@@ -68,23 +73,45 @@ std::optional<Result<Label>> SkipLabel(const JudgeCore& core, const Transcript& 
 /// Model text may hold invalid UTF-8: bad bytes are replaced, nothing throws.
 Result<std::string> DumpDetail(const nlohmann::json& detail, std::string_view classifier);
 
-std::unique_ptr<Classifier> MakePaperJudge(const ClassifierInfo& info, ModelClient& client,
-                                           const JudgeOptions& options, PromptTemplate prompt,
-                                           std::string full_commitment);
-std::unique_ptr<Classifier> MakeMajorityVoteJudge(const ClassifierInfo& info, ModelClient& client,
-                                                  const JudgeOptions& options,
-                                                  PromptTemplate prompt);
-std::unique_ptr<Classifier> MakeStrongRejectJudge(const ClassifierInfo& info, ModelClient& client,
-                                                  const JudgeOptions& options,
-                                                  PromptTemplate prompt);
-std::unique_ptr<Classifier> MakePartialComplianceJudge(const ClassifierInfo& info,
-                                                       ModelClient& client,
-                                                       const JudgeOptions& options,
-                                                       PromptTemplate prompt);
-std::unique_ptr<Classifier> MakeAntiAiLabJudge(const ClassifierInfo& info, ModelClient& client,
-                                               const JudgeOptions& options, PromptTemplate prompt);
-std::unique_ptr<Classifier> MakeAnimalWelfareJudge(const ClassifierInfo& info, ModelClient& client,
-                                                   const JudgeOptions& options,
-                                                   PromptTemplate prompt);
+/// What a judge makes of one reply that passed its parser.
+struct Verdict {
+  bool value = false;
+  double score = 0.0;
+  nlohmann::json detail = nlohmann::json::object();  ///< The Label's detail (the reply, if kept).
+};
+
+/// One LLM judge as data.
+struct JudgeRecipe {
+  std::set<std::string> placeholders;  ///< Variables its prompt may use.
+  std::vector<std::string> required;   ///< Placeholders its prompt must use.
+  /// The prompt is the scenario's (JudgeOptions::prompt_dir), not classifiers/<row's prompt_dir>.
+  bool prompt_from_scenario = false;
+  SkipRule skip;
+  /// The prompt's variables for a Transcript; an error becomes a judge_error Label without a call.
+  std::function<Result<Vars>(const Transcript&, const JudgeOptions&)> vars;
+  /// Reads one reply strictly (kBadResponse when it breaks the format: the call is sent again).
+  std::function<Result<Verdict>(std::string_view reply)> parse;
+  /// JudgeOptions::votes calls at the vote temperature, each with its own seed; the Label's score
+  /// is the share of yes votes and its value score >= vote_threshold. A vote that stays unparsable
+  /// voids the Label.
+  bool majority_vote = false;
+  int max_tokens = 0;                    ///< Caps JudgeOptions::max_tokens when positive.
+  std::vector<std::string> detail_vars;  ///< Variables copied into the Label's detail.
+};
+
+/// The recipe of a table row, built from the row and the options (it may read prompt parts).
+using RecipeMaker = Result<JudgeRecipe> (*)(const ClassifierInfo&, const JudgeOptions&);
+
+/// The judge of `recipe` with its prompt loaded (and checked against the recipe's placeholders).
+Result<std::unique_ptr<Classifier>> MakeLlmJudge(const ClassifierInfo& info, ModelClient& client,
+                                                 const JudgeOptions& options, JudgeRecipe recipe);
+
+Result<JudgeRecipe> PaperRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> MajorityVoteRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> StrongRejectRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> PartialComplianceRecipe(const ClassifierInfo& info,
+                                            const JudgeOptions& options);
+Result<JudgeRecipe> AnimalWelfareRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> AntiAiLabRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 
 }  // namespace afbench::judge
