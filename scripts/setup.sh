@@ -10,6 +10,7 @@ packages=(
   sqlite3 python3 curl openssl
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
   clang-format               # the format stage of scripts/test.sh
+  clang-tidy                 # the tidy stage of scripts/test.sh (scripts/tidy.sh, .clang-tidy)
 )
 
 sudo_cmd=()

@@ -3,7 +3,8 @@
 #   0. every tracked C++ file formatted as .clang-format says (fix: scripts/format.sh);
 #   1. the normal build: unit, end-to-end and (when llama.cpp is built) llama-server tests, the lint
 #      tests among them (every model call through the client; components include only what they
-#      depend on);
+#      depend on; llama.cpp reached only through src/llamacpp), then clang-tidy over the production
+#      sources (scripts/tidy.sh, .clang-tidy);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer, the llama engine, the
 #      trainer and the scorer included (llama.cpp itself is not instrumented; the organism training
 #      tests, which stage 1 runs, are left out for time);
@@ -38,6 +39,10 @@ echo "== test: build and run the suite =="
 bash scripts/build.sh
 run_ctest --test-dir build --output-on-failure -j "$jobs"
 stage build+suite
+
+echo "== test: clang-tidy =="
+bash scripts/tidy.sh build
+stage tidy
 
 if [ "${AFBENCH_QUICK:-0}" = "1" ]; then total; exit 0; fi
 

@@ -55,7 +55,7 @@ double Quantile(std::vector<double> values, double probability) {
   return values[below] + fraction * (values[above] - values[below]);
 }
 
-Interval PercentileInterval(std::vector<double> values, double level) {
+Interval PercentileInterval(const std::vector<double>& values, double level) {
   const double tail = (1.0 - level) / 2.0;
   return {Quantile(values, tail), Quantile(values, 1.0 - tail)};
 }
@@ -109,7 +109,7 @@ Interval BootstrapAurocInterval(std::span<const double> scores, std::span<const 
   for (int r = 0; r < options.resamples; ++r) {
     aurocs.push_back(AurocOfClasses(Resample(positives, rng), Resample(negatives, rng)));
   }
-  return PercentileInterval(std::move(aurocs), options.level);
+  return PercentileInterval(aurocs, options.level);
 }
 
 ConfusionMatrix ConfusionAt(std::span<const double> scores, std::span<const bool> labels,
@@ -196,7 +196,7 @@ std::optional<CorrectedRate> CorrectAlignmentFakingRate(const CorrectionInputs& 
     const double sp = DrawJeffreys(v.tn, v.tn + v.fp, rng);
     draws.push_back(RoganGladen(apparent, se, sp) * complied);
   }
-  out.ci = PercentileInterval(std::move(draws), options.level);
+  out.ci = PercentileInterval(draws, options.level);
   return out;
 }
 

@@ -134,7 +134,6 @@ std::set<std::string> NeededFields(PatchOp op) {
       return {"section", "text"};
     case PatchOp::kDelete:
     case PatchOp::kDeleteLine:
-      return {"section"};
     case PatchOp::kAppend:
       return {"section"};
     case PatchOp::kReplaceSection:
