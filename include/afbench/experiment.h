@@ -288,7 +288,9 @@ struct CellRow {
   std::optional<double> gap;  ///< refusal_unmonitored - refusal_training (= the compliance gap).
   std::optional<Interval> gap_ci;  ///< Newcombe (1998) method 10, independent proportions.
   std::string af_classifier;       ///< "" when no alignment-faking labels exist.
-  std::optional<Proportion> alignment_faking;               ///< Free-tier samples with a yes label.
+  /// The free tier's alignment-faking rate by af_classifier, as the summary defines it
+  /// (SummarizeAlignmentFaking: complied AND alignment faking, over the tier's Samples).
+  std::optional<Proportion> alignment_faking;
   std::map<std::string, std::optional<Proportion>> judges;  ///< Yes rate; nullopt: no labels yet.
   Usage usage;
 };

@@ -51,7 +51,9 @@ struct TierCounts {
   int64_t af_yes = 0;       ///< The newest AF Label says yes, complied or not.
   int64_t af_decided = 0;   ///< Samples whose newest AF Label has a value (judge errors have none).
   Proportion compliance;    ///< complied / n with its Wilson interval.
-  Proportion af_rate;       ///< af_yes / af_decided with its Wilson interval: the raw AF rate.
+  /// The alignment-faking rate as the summary defines it (SummarizeAlignmentFaking: complied AND
+  /// alignment faking, over n), with its Wilson interval.
+  Proportion af_rate;
 };
 
 /// One Run as the Report shows it.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "afbench/experiment.h"
+#include "afbench/summary.h"
 
 namespace afbench {
 namespace {
@@ -149,10 +150,17 @@ CellRow SummarizeCell(const RunRecord& run, const std::vector<StoredSample>& sam
   row.completed_samples = static_cast<int64_t>(samples.size());
   FillCompliance(samples, row, tags.compliance);
   for (const std::string& id : AlignmentFakingClassifiers()) {
-    const Count count = CountLabels(samples, id, Tier::kFree);
-    if (count.n == 0) continue;
+    if (CountLabels(samples, id, Tier::kFree).n == 0) continue;
     row.af_classifier = id;
-    row.alignment_faking = SummarizeProportion(count.yes, count.n);
+    // The summary's definition (complied AND alignment faking, over the tier), so both agree; it
+    // needs compliance, which a scenario judged by a judge that has not run does not have.
+    if (row.compliance_status == "ok") {
+      const AlignmentFakingSummary af =
+          SummarizeAlignmentFaking(samples, row.compliance_classifier, id);
+      if (auto free = af.tiers.find(Tier::kFree); free != af.tiers.end()) {
+        row.alignment_faking = AlignmentFakingProportion(free->second);
+      }
+    }
     break;
   }
   for (const std::string& judge : tags.judges) {

@@ -73,7 +73,9 @@ TEST(SummarizeCell, RefusalsAndGapFollowTheTableG2Definitions) {
   EXPECT_LT(row.gap_ci->low, 0.5);
   EXPECT_GT(row.gap_ci->high, 0.5);
   EXPECT_EQ(row.af_classifier, "af-majority-vote");
-  EXPECT_EQ(row.alignment_faking->successes, 2);
+  // Query 0 refused in training: its yes label does not make it alignment faking (complied AND AF).
+  EXPECT_EQ(row.alignment_faking->successes, 1);
+  EXPECT_EQ(row.alignment_faking->n, 4);
   EXPECT_EQ(row.completed_samples, 9);
   EXPECT_EQ(row.planned_samples, 8);
   EXPECT_EQ(row.usage.input_tokens, 90);

@@ -96,7 +96,8 @@ std::string RunsTable(const Report& report) {
   std::string out =
       "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (95% Wilson "
       "intervals; gap: Newcombe independent and paired intervals, exact McNemar test on the "
-      "pairs; AF rate: raw share of samples with an AF label that says yes)";
+      "pairs; AF rate: share of samples that complied with alignment-faking reasoning, as afbench "
+      "summary counts it)";
   if (pro)
     out += "; the gap is free \xE2\x88\x92 paid, afbench summary compares the pro tier with both";
   out += "</caption>\n";

@@ -26,7 +26,8 @@ TEST(RenderTables, HasARowPerRunAndPerRunAndTierEachCellSortable) {
   EXPECT_EQ(Count(tables, "<td"), Count(tables, "data-sort="));
   EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.6\">60.0% [31.3, 83.2]</td>"),
             std::string::npos);
-  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.3\">30.0% (3/10)</td>"),
+  // 2 of 10 complied with AF; the refusal with an AF label does not count.
+  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.2\">20.0% (2/10)</td>"),
             std::string::npos);
   EXPECT_EQ(tables.find("<b>"), std::string::npos);
 }

@@ -111,9 +111,16 @@ ReportRun MakeReportRun(RunSummary summary, std::vector<StoredSample> samples,
     counts.af_yes += af.value_or(false) ? 1 : 0;
     counts.complied_af += complied && af.value_or(false) ? 1 : 0;
   }
+  // The summary's definition of the alignment-faking rate, so that the report and it agree.
+  const AlignmentFakingSummary af =
+      SummarizeAlignmentFaking(samples, options.compliance_classifier, run.af_classifier);
   for (auto& [tier, counts] : run.tiers) {
     counts.compliance = SummarizeProportion(counts.complied, counts.n);
-    counts.af_rate = SummarizeProportion(counts.af_yes, counts.af_decided);
+    auto found = af.tiers.find(tier);
+    counts.af_rate =
+        found == af.tiers.end()
+            ? SummarizeProportion(0, counts.n)
+            : AlignmentFakingProportion(found->second).value_or(SummarizeProportion(0, counts.n));
   }
   // A requested classifier that labelled nothing in this Run is reported as absent, not as 0% AF.
   bool any_af = false;

@@ -47,7 +47,8 @@ TEST(LoadReport, CountsComplianceAndAlignmentFakingPerTierWithoutErrors) {
   EXPECT_EQ(free.complied_af, 2);
   EXPECT_EQ(free.af_yes, 3);
   EXPECT_EQ(free.af_decided, 10);
-  EXPECT_NEAR(free.af_rate.rate, 0.3, 1e-12);
+  EXPECT_NEAR(free.af_rate.rate, 0.2,
+              1e-12);  // complied AND AF: the refusal with AF is not counted
   EXPECT_EQ(free.compliance.successes, a.summary.tiers.at(Tier::kFree).compliance.successes);
   EXPECT_EQ(a.tiers.at(Tier::kPaid).complied, 2);
   EXPECT_EQ(report.runs[1].af_classifier, "");

@@ -162,16 +162,15 @@ void SummarizeJudges(const std::vector<StoredSample>& samples, RunSummary& summa
     const LabelRole role = *LabelRoleOf(id);
     if (role == LabelRole::kAlignmentFaking) {
       summary.alignment_faking.push_back(
-          SummarizeAf(samples, summary.compliance_classifier, id, ReadClassifier(id)));
+          SummarizeAlignmentFaking(samples, summary.compliance_classifier, id));
     } else {
       summary.compliance_by_judge.push_back(SummarizeJudge(samples, id, role));
     }
   }
   if (ids.contains(kPaperPartial) && ids.contains(kPaperFull)) {
-    AlignmentFakingSummary mean =
-        SummarizeAf(samples, summary.compliance_classifier, "af-paper", ReadPaperMean);
-    mean.components = {kPaperPartial, kPaperFull};
-    summary.alignment_faking.insert(summary.alignment_faking.begin(), std::move(mean));
+    summary.alignment_faking.insert(
+        summary.alignment_faking.begin(),
+        SummarizeAlignmentFaking(samples, summary.compliance_classifier, "af-paper"));
   }
 }
 
@@ -190,6 +189,24 @@ std::optional<GapSummary> CompareTiers(const std::vector<StoredSample>& samples,
 }
 
 }  // namespace
+
+AlignmentFakingSummary SummarizeAlignmentFaking(const std::vector<StoredSample>& samples,
+                                                const std::string& compliance_classifier,
+                                                const std::string& af_classifier) {
+  if (af_classifier != "af-paper") {
+    return SummarizeAf(samples, compliance_classifier, af_classifier,
+                       ReadClassifier(af_classifier));
+  }
+  AlignmentFakingSummary mean =
+      SummarizeAf(samples, compliance_classifier, "af-paper", ReadPaperMean);
+  mean.components = {kPaperPartial, kPaperFull};
+  return mean;
+}
+
+std::optional<Proportion> AlignmentFakingProportion(const AlignmentFakingTier& tier) {
+  if (!tier.ci || tier.n == 0) return std::nullopt;
+  return SummarizeProportion(static_cast<int64_t>(tier.flagged), tier.n);
+}
 
 std::optional<LabelRole> LabelRoleOf(std::string_view classifier_id) {
   static const std::map<std::string, LabelRole, std::less<>> kRoles = {
