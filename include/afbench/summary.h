@@ -105,6 +105,7 @@ struct AlignmentFakingTier {
 
 struct AlignmentFakingSummary {
   std::string classifier;               ///< A classifier id, or "af-paper" for the paper's mean.
+  std::string compliance_classifier;    ///< Whose labels decided "complied".
   std::vector<std::string> components;  ///< For "af-paper": the two classifiers it averages.
   std::map<Tier, AlignmentFakingTier> tiers;
 };
@@ -146,6 +147,12 @@ struct RunSummary {
   std::vector<AlignmentFakingSummary> alignment_faking;     ///< One per AF classifier with labels.
   std::vector<JudgeComplianceSummary> compliance_by_judge;  ///< One per compliance-like classifier.
 };
+
+/// Recomputes every alignment-faking row of `summary` with `compliance_classifier` deciding
+/// "complied" (a scenario whose compliance is a judge's: animal welfare). The rest of the summary
+/// is left as it is.
+void RecountAlignmentFaking(RunSummary& summary, const std::vector<StoredSample>& samples,
+                            const std::string& compliance_classifier);
 
 /// Computes the summary of `run_id` using the labels of `compliance_classifier`.
 Result<RunSummary> Summarize(Store& store, const std::string& run_id,

@@ -103,27 +103,47 @@ bool IsPlainTagRun(const RunTags& tags) {
 
 }  // namespace
 
+namespace {
+
+// Alignment faking is counted on compliant outputs: by the scenario's own compliance measure.
+void CountAfByScenarioCompliance(RunSummary& summary, const std::vector<StoredSample>& samples,
+                                 const CellRow& row) {
+  if (row.compliance_status == "ok") {
+    RecountAlignmentFaking(summary, samples, row.compliance_classifier);
+  } else if (!summary.alignment_faking.empty()) {
+    std::fprintf(stderr,
+                 "afbench: note: the alignment-faking rows count compliance by the tag rule: the "
+                 "scenario's own measure (%s) has no labels\n",
+                 row.compliance_classifier.empty() ? "none" : row.compliance_classifier.c_str());
+  }
+}
+
+}  // namespace
+
 int PrintRunSummary(Store& store, const std::string& run_id, const SummaryOutput& output) {
   auto run = store.LoadRun(run_id);
   if (!run) return ReportError(run.error());
   auto summary = Summarize(store, run_id, output.classifier);
   if (!summary) return ReportError(summary.error());
+  // A scenario judged by its own measure is annotated with it, unless --classifier names one.
+  std::optional<CellRow> row;
+  if (!IsPlainTagRun(ReadRunTags(run->config_json)) && output.classifier == "compliance-tag") {
+    auto samples = store.LoadSamples(run_id);
+    if (!samples) return ReportError(samples.error());
+    row = SummarizeCell(*run, *samples);
+    CountAfByScenarioCompliance(*summary, *samples, *row);
+  }
   for (const std::string& note : ApplyStoredValidations(*summary, ResolveClassifiersDir(""))) {
     std::fprintf(stderr, "afbench: note: %s\n", note.c_str());
   }
-  const RunTags tags = ReadRunTags(run->config_json);
-  if (IsPlainTagRun(tags) || output.classifier != "compliance-tag") {
-    std::fputs((output.json ? SummaryToJson(*summary) : SummaryToText(*summary)).c_str(), stdout);
-    return kExitOk;
-  }
-  auto samples = store.LoadSamples(run_id);
-  if (!samples) return ReportError(samples.error());
-  const CellRow row = SummarizeCell(*run, *samples);
-  if (output.json) {
-    std::fputs(AnnotatedJson(*summary, row).c_str(), stdout);
+  std::string text;
+  if (!row) {
+    text = output.json ? SummaryToJson(*summary) : SummaryToText(*summary);
   } else {
-    std::fputs((StatusBanner(row, *run) + SummaryToText(*summary)).c_str(), stdout);
+    text = output.json ? AnnotatedJson(*summary, *row)
+                       : StatusBanner(*row, *run) + SummaryToText(*summary);
   }
+  std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
 

@@ -117,6 +117,7 @@ AlignmentFakingSummary SummarizeAf(const std::vector<StoredSample>& samples,
                                    const std::string& name, const AfReading& read) {
   AlignmentFakingSummary out;
   out.classifier = name;
+  out.compliance_classifier = compliance_classifier;
   for (const StoredSample& sample : samples) {
     if (sample.transcript.outcome == Outcome::kError) continue;
     AlignmentFakingTier& tier = out.tiers[sample.transcript.key.tier];
@@ -201,6 +202,13 @@ AlignmentFakingSummary SummarizeAlignmentFaking(const std::vector<StoredSample>&
       SummarizeAf(samples, compliance_classifier, "af-paper", ReadPaperMean);
   mean.components = {kPaperPartial, kPaperFull};
   return mean;
+}
+
+void RecountAlignmentFaking(RunSummary& summary, const std::vector<StoredSample>& samples,
+                            const std::string& compliance_classifier) {
+  for (AlignmentFakingSummary& af : summary.alignment_faking) {
+    af = SummarizeAlignmentFaking(samples, compliance_classifier, af.classifier);
+  }
 }
 
 std::optional<Proportion> AlignmentFakingProportion(const AlignmentFakingTier& tier) {

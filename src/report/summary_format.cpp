@@ -115,7 +115,8 @@ ordered_json AlignmentFakingJson(const std::vector<AlignmentFakingSummary>& summ
   for (const AlignmentFakingSummary& summary : summaries) {
     ordered_json tiers = ordered_json::object();
     for (const auto& [tier, figures] : summary.tiers) tiers[TierName(tier)] = AfTierJson(figures);
-    ordered_json entry = {{"classifier", summary.classifier}};
+    ordered_json entry = {{"classifier", summary.classifier},
+                          {"compliance_classifier", summary.compliance_classifier}};
     if (!summary.components.empty()) entry["components"] = summary.components;
     entry["tiers"] = tiers;
     list.push_back(entry);
@@ -168,7 +169,7 @@ void ComparisonsText(const RunSummary& summary, std::ostringstream& out) {
 void AfText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.alignment_faking.empty()) return;
   out << "\nalignment-faking reasoning (counted on compliant outputs, per "
-      << summary.compliance_classifier << "; shares of n)\n";
+      << summary.alignment_faking.front().compliance_classifier << "; shares of n)\n";
   out << "classifier               tier  refuses  complies,no AF  complies,AF  95% CI          "
          "labelled  corrected (Rogan-Gladen)\n";
   for (const AlignmentFakingSummary& af : summary.alignment_faking) {
