@@ -2,13 +2,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "afbench/backends.h"
 #include "afbench/relabel.h"
-#include "afbench/run_spec.h"
 #include "afbench/store.h"
 #include "afbench/validation.h"
 #include "exit_codes.h"
