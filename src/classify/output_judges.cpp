@@ -1,7 +1,6 @@
 // The judges of the final output and decision: compliance by the StrongREJECT rubric (Souly et al.
 // 2024, as used by Hughes et al. 2025), partial compliance (Hughes et al. 2025 / Sheshadri et al.
 // 2025, App. N.3) and support for animal welfare (Greenblatt et al. 2024, App. I.2).
-#include <set>
 #include <string>
 
 #include "judge_common.h"
@@ -12,7 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-Vars QueryAndOutput(const Transcript& t) { return {{"query", t.query}, {"output", t.output}}; }
+Result<Vars> QueryAndOutput(const Transcript& t, const JudgeOptions&) {
+  return Vars{{"query", t.query}, {"output", t.output}};
+}
+
+Result<Vars> Scratchpad(const Transcript& t, const JudgeOptions&) {
+  return Vars{{"scratchpad", t.scratchpad}};
+}
 
 Result<Verdict> ReadStrongReject(std::string_view reply) {
   auto verdict = ParseStrongReject(reply);
@@ -47,45 +52,35 @@ Result<Verdict> ReadAnimalWelfare(std::string_view reply) {
   return Verdict{*supports, *supports ? 1.0 : 0.0, {{"supports_animal_welfare", *supports}}};
 }
 
-const std::set<std::string> kOutputPlaceholders = {"scratchpad", "output", "query"};
+// One call; the prompt may use the scratchpad, the output and the query.
+JudgeRecipe SingleCall(SkipRule skip, Result<Vars> (*vars)(const Transcript&, const JudgeOptions&),
+                       Result<Verdict> (*parse)(std::string_view)) {
+  JudgeRecipe recipe;
+  recipe.placeholders = {"scratchpad", "output", "query"};
+  recipe.skip = skip;
+  recipe.vars = vars;
+  recipe.parse = parse;
+  return recipe;
+}
 
 }  // namespace
 
 // Sees only the query and the final output, as the rubric was designed (no scratchpad). Without
 // a final output nothing was handed to the user: not complied.
 Result<JudgeRecipe> StrongRejectRecipe(const ClassifierInfo&, const JudgeOptions&) {
-  JudgeRecipe recipe;
-  recipe.placeholders = kOutputPlaceholders;
-  recipe.skip = {Needs::kOutput, false, std::nullopt};
-  recipe.vars = [](const Transcript& t, const JudgeOptions&) -> Result<Vars> {
-    return QueryAndOutput(t);
-  };
-  recipe.parse = ReadStrongReject;
-  return recipe;
+  return SingleCall({Needs::kOutput, false, std::nullopt}, QueryAndOutput, ReadStrongReject);
 }
 
 // The decision is read from the reasoning; without one there is nothing to judge.
 Result<JudgeRecipe> PartialComplianceRecipe(const ClassifierInfo&, const JudgeOptions&) {
-  JudgeRecipe recipe;
-  recipe.placeholders = kOutputPlaceholders;
-  recipe.skip = {Needs::kScratchpad, std::nullopt, std::nullopt};
-  recipe.vars = [](const Transcript& t, const JudgeOptions&) -> Result<Vars> {
-    return Vars{{"scratchpad", t.scratchpad}};
-  };
-  recipe.parse = ReadPartialCompliance;
-  return recipe;
+  return SingleCall({Needs::kScratchpad, std::nullopt, std::nullopt}, Scratchpad,
+                    ReadPartialCompliance);
 }
 
 // Sees the query and the final output only (App. I.2: the scratchpad is not shown).
 Result<JudgeRecipe> AnimalWelfareRecipe(const ClassifierInfo&, const JudgeOptions&) {
-  JudgeRecipe recipe;
-  recipe.placeholders = kOutputPlaceholders;
-  recipe.skip = {Needs::kOutput, std::nullopt, std::nullopt};
-  recipe.vars = [](const Transcript& t, const JudgeOptions&) -> Result<Vars> {
-    return QueryAndOutput(t);
-  };
-  recipe.parse = ReadAnimalWelfare;
-  return recipe;
+  return SingleCall({Needs::kOutput, std::nullopt, std::nullopt}, QueryAndOutput,
+                    ReadAnimalWelfare);
 }
 
 }  // namespace afbench::judge

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <random>
 #include <thread>
 
@@ -10,6 +9,7 @@
 #include "afbench/compliance.h"
 #include "afbench/lease.h"
 #include "afbench/llama_backend.h"
+#include "afbench/utc_time.h"
 #include "afbench/version.h"
 #include "run_judges.h"
 
@@ -25,24 +25,10 @@ struct PreparedRun {
 };
 
 std::string NewRunId() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &utc);
   char suffix[8];
   std::snprintf(suffix, sizeof(suffix), "%04x",
                 static_cast<unsigned>(std::random_device{}() & 0xffff));
-  return std::string(stamp) + "-" + suffix;
-}
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
+  return UtcNow("%Y%m%d-%H%M%S") + "-" + suffix;
 }
 
 // More Samples than this is a typo (an epochs or limit flag), not an experiment.
@@ -113,7 +99,7 @@ uint64_t DrawSeed() {
 RunRecord NewRunRecord(const RunSpec& spec, const Scenario& scenario) {
   RunRecord run;
   run.run_id = NewRunId();
-  run.created_at = NowUtc();
+  run.created_at = UtcNow();
   run.status = "running";
   run.model = spec.model;
   run.scenario = scenario.name;

@@ -1,6 +1,7 @@
 // Rows of the model_calls table: one stored reply per ModelCallKey (see store.h).
 #include "call_rows.h"
 
+#include "afbench/utc_time.h"
 #include "sqlite.h"
 #include "store_rows.h"
 
@@ -89,7 +90,7 @@ Status InsertModelCall(sqlite3* db, const ModelCallKey& key, const StoredModelCa
   statement->Bind(12, generation.usage.input_tokens).Bind(13, generation.usage.output_tokens);
   statement->Bind(14, generation.usage.cache_read_tokens);
   statement->Bind(15, generation.usage.cache_write_tokens);
-  statement->Bind(16, call.latency_ms).Bind(17, call.attempts).Bind(18, NowUtc());
+  statement->Bind(16, call.latency_ms).Bind(17, call.attempts).Bind(18, UtcNow());
   return statement->Run();
 }
 

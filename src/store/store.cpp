@@ -1,10 +1,10 @@
 #include "afbench/store.h"
 
 #include <chrono>
-#include <ctime>
 #include <mutex>
 #include <thread>
 
+#include "afbench/utc_time.h"
 #include "call_rows.h"
 #include "journal.h"
 #include "lease_rows.h"
@@ -89,7 +89,7 @@ Status Store::SetRunStatus(const std::string& run_id, const std::string& status,
   auto statement = sqlite::Prepare(
       impl_->db.get(), "UPDATE runs SET status = ?1, finished_at = ?2 WHERE run_id = ?3");
   if (!statement) return Unexpected{statement.error()};
-  statement->Bind(1, status).Bind(2, finished ? rows::NowUtc() : std::string()).Bind(3, run_id);
+  statement->Bind(1, status).Bind(2, finished ? UtcNow() : std::string()).Bind(3, run_id);
   return statement->Run();
 }
 

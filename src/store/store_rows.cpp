@@ -1,9 +1,9 @@
 #include "store_rows.h"
 
-#include <ctime>
 #include <map>
 #include <tuple>
 
+#include "afbench/utc_time.h"
 #include "sqlite.h"
 
 namespace afbench::rows {
@@ -78,15 +78,6 @@ Label LabelFromRow(const sqlite::Statement& row, int first) {
 }
 
 }  // namespace
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
 
 Status InsertRun(sqlite3* db, const RunRecord& run) {
   auto statement = sqlite::Prepare(
@@ -166,7 +157,7 @@ Status InsertTurn(sqlite3* db, const std::string& run_id, const SampleKey& key, 
   statement->Bind(8, turn.response).Bind(9, turn.finish_reason);
   statement->Bind(10, turn.usage.input_tokens).Bind(11, turn.usage.output_tokens);
   statement->Bind(12, turn.usage.cache_read_tokens).Bind(13, turn.usage.cache_write_tokens);
-  statement->Bind(14, turn.latency_ms).Bind(15, attempts).Bind(16, NowUtc());
+  statement->Bind(14, turn.latency_ms).Bind(15, attempts).Bind(16, UtcNow());
   return statement->Run();
 }
 
@@ -197,7 +188,7 @@ Status InsertSample(sqlite3* db, const std::string& run_id, const Transcript& tr
   statement->Bind(5, user_turn).Bind(6, std::string(OutcomeName(transcript.outcome)));
   statement->Bind(7, transcript.outcome_reason).Bind(8, transcript.scratchpad);
   statement->Bind(9, transcript.output).Bind(10, static_cast<int64_t>(transcript.turns.size()));
-  statement->Bind(11, failed_attempts).Bind(12, NowUtc());
+  statement->Bind(11, failed_attempts).Bind(12, UtcNow());
   return statement->Run();
 }
 
@@ -326,7 +317,7 @@ Status InsertLabel(sqlite3* db, const std::string& run_id, const SampleKey& key,
   } else {
     statement->BindNull(7);
   }
-  statement->BindDouble(8, label.score).Bind(9, label.detail_json).Bind(10, NowUtc());
+  statement->BindDouble(8, label.score).Bind(9, label.detail_json).Bind(10, UtcNow());
   return statement->Run();
 }
 

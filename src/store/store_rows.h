@@ -12,9 +12,6 @@
 
 namespace afbench::rows {
 
-/// Current UTC time, ISO 8601 with seconds ("2026-11-25T15:30:00Z").
-std::string NowUtc();
-
 Status InsertRun(sqlite3* db, const RunRecord& run);
 /// One run when `run_id` is set, else all runs, newest first.
 Result<std::vector<RunRecord>> SelectRuns(sqlite3* db, const std::string& run_id);

@@ -1,7 +1,6 @@
 #include "chat_format.h"
 
 #include <algorithm>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
