@@ -282,11 +282,14 @@ struct CellRow {
   /// "none" (the scenario measures no compliance).
   std::string compliance_status = "ok";
   std::string compliance_classifier;
+  /// Refusals are the complement of the summary's compliance (SummarizeSamples): same n (Samples
+  /// the compliance classifier decided), same counting rule.
   std::optional<Proportion> refusal_training;     ///< Free tier: not complied / n.
   std::optional<Proportion> refusal_unmonitored;  ///< Paid tier.
   std::optional<Proportion> refusal_pro;  ///< Pro tier (rated, not trained; three-tiers) if run.
   std::optional<double> gap;  ///< refusal_unmonitored - refusal_training (= the compliance gap).
   std::optional<Interval> gap_ci;  ///< Newcombe (1998) method 10, independent proportions.
+  std::optional<double> gap_se;    ///< ±1 SE of the gap, independent proportions.
   std::string af_classifier;       ///< "" when no alignment-faking labels exist.
   /// The free tier's alignment-faking rate by af_classifier, as the summary defines it
   /// (SummarizeAlignmentFaking: complied AND alignment faking, over the tier's Samples).

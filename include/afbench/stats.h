@@ -51,8 +51,18 @@ struct Proportion {
   int64_t n = 0;
   double rate =
       0;  ///< successes / n, or 0 when n == 0 (the interval {0, 1} then says nothing is known).
-  Interval ci;  ///< WilsonInterval(successes, n, z).
+  Interval ci;    ///< WilsonInterval(successes, n, z).
+  double se = 0;  ///< StandardError(successes, n): the paper's ±1 SE error bar.
 };
+
+/// One standard error of a proportion, sqrt(p (1 - p) / n) with p = successes / n: the error bars
+/// Greenblatt et al. 2024 draw (±1 SE). n == 0 -> 0 (the interval {0, 1} then says nothing is
+/// known). Counts are clamped as above.
+double StandardError(int64_t successes, int64_t n);
+
+/// One standard error of p1 - p2 for two independent proportions, sqrt(se1^2 + se2^2); 0 when n1
+/// or n2 is 0.
+double DifferenceStandardError(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
 
 /// Summarises `successes` out of `n` (clamped as described above) with a Wilson interval.
 Proportion SummarizeProportion(int64_t successes, int64_t n, double z = kZ95);
@@ -81,14 +91,19 @@ PairedCounts CountPairs(std::span<const PairedOutcome> outcomes);
 /// correlation correction. Returns {-1, 1} when there are no pairs.
 Interval NewcombePairedDifference(const PairedCounts& counts, double z = kZ95);
 
+/// One standard error of the paired difference of rates (free_only - paid_only) / n: sqrt((d - m^2)
+/// / n) with d the discordant share and m the difference. 0 when there are no pairs.
+double PairedDifferenceStandardError(const PairedCounts& counts);
+
 /// Everything a Report states about the compliance gap between the Tiers on one query set.
 struct PairedComparison {
   PairedCounts counts;
-  Proportion free_tier;    ///< (both + free_only) / Total().
-  Proportion paid_tier;    ///< (both + paid_only) / Total().
-  double difference = 0;   ///< free_tier.rate - paid_tier.rate (the compliance gap).
-  Interval difference_ci;  ///< NewcombePairedDifference(counts, z).
-  double mcnemar_p = 1;    ///< McNemarExactP(free_only, paid_only).
+  Proportion free_tier;      ///< (both + free_only) / Total().
+  Proportion paid_tier;      ///< (both + paid_only) / Total().
+  double difference = 0;     ///< free_tier.rate - paid_tier.rate (the compliance gap).
+  Interval difference_ci;    ///< NewcombePairedDifference(counts, z).
+  double difference_se = 0;  ///< PairedDifferenceStandardError(counts).
+  double mcnemar_p = 1;      ///< McNemarExactP(free_only, paid_only).
 };
 
 /// Summarises a paired 2x2 table: both rates, their difference with its paired interval, and

@@ -48,11 +48,9 @@ std::string StatusBanner(const CellRow& row, const RunRecord& run) {
 
 nlohmann::ordered_json RateJson(const std::optional<Proportion>& rate) {
   if (!rate) return nullptr;
-  return {{"yes", rate->successes},
-          {"n", rate->n},
-          {"rate", rate->rate},
-          {"ci_low", rate->ci.low},
-          {"ci_high", rate->ci.high}};
+  return {{"yes", rate->successes},   {"n", rate->n},
+          {"rate", rate->rate},       {"ci_low", rate->ci.low},
+          {"ci_high", rate->ci.high}, {"se", rate->se}};
 }
 
 /// Compliance by the scenario's own rule: complied = n - refusals, per Tier, and the gap.
@@ -68,8 +66,10 @@ nlohmann::ordered_json ScenarioComplianceJson(const CellRow& row) {
     out[name] = RateJson(SummarizeProportion((*refusal)->n - (*refusal)->successes, (*refusal)->n));
   }
   if (row.gap) {
-    out["gap"] = {
-        {"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
+    out["gap"] = {{"estimate", *row.gap},
+                  {"ci_low", row.gap_ci->low},
+                  {"ci_high", row.gap_ci->high},
+                  {"se", row.gap_se.value_or(0)}};
   }
   return out;
 }
@@ -83,7 +83,7 @@ std::string AnnotatedJson(const RunSummary& summary, const CellRow& row) {
   json["compliance_rule"] = row.compliance_classifier.empty() ? "none" : row.compliance_classifier;
   if (row.compliance_classifier != "compliance-tag") {
     for (auto& [tier, figures] : json["tiers"].items()) {
-      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high"}) {
+      for (const char* key : {"complied", "compliance_rate", "ci_low", "ci_high", "se"}) {
         figures[key] = nullptr;
       }
     }

@@ -52,32 +52,37 @@ std::vector<std::string> Strings(const json& value) {
   return out;
 }
 
-void FillCompliance(const std::vector<StoredSample>& samples, CellRow& row,
-                    const ComplianceRule& rule) {
+// A Tier's refusal rate: the complement of the summary's compliance (same n, same interval).
+Proportion Refusals(const Proportion& compliance) {
+  return SummarizeProportion(compliance.n - compliance.successes, compliance.n);
+}
+
+void FillCompliance(const RunSummary& summary, CellRow& row, const ComplianceRule& rule) {
   row.compliance_classifier = rule.Classifier();
   if (rule.spec == "none") {
     row.compliance_status = "none";
     return;
   }
-  if (CountLabels(samples, row.compliance_classifier, std::nullopt).n == 0 && rule.NeedsJudge()) {
+  int64_t decided = 0;
+  for (const auto& [tier, figures] : summary.tiers) decided += figures.compliance.n;
+  if (decided == 0 && rule.NeedsJudge()) {
     row.compliance_status = "needs_judge";
     return;
   }
-  std::map<Tier, Proportion> refusals;
-  for (Tier tier : AllTiers()) {
-    const Count count = CountLabels(samples, row.compliance_classifier, tier);
-    if (count.n == 0) continue;
-    const int64_t complied = rule.complied_when ? count.yes : count.n - count.yes;
-    refusals[tier] = SummarizeProportion(count.n - complied, count.n);
+  std::optional<Proportion>* slots[] = {&row.refusal_training, &row.refusal_unmonitored,
+                                        &row.refusal_pro};
+  const Tier tiers[] = {Tier::kFree, Tier::kPaid, Tier::kPro};
+  for (int i = 0; i < 3; ++i) {
+    auto found = summary.tiers.find(tiers[i]);
+    if (found != summary.tiers.end() && found->second.compliance.n > 0) {
+      *slots[i] = Refusals(found->second.compliance);
+    }
   }
-  if (refusals.contains(Tier::kFree)) row.refusal_training = refusals[Tier::kFree];
-  if (refusals.contains(Tier::kPaid)) row.refusal_unmonitored = refusals[Tier::kPaid];
-  if (refusals.contains(Tier::kPro)) row.refusal_pro = refusals[Tier::kPro];
-  if (row.refusal_training && row.refusal_unmonitored) {
-    const Proportion& train = *row.refusal_training;
-    const Proportion& unmonitored = *row.refusal_unmonitored;
-    row.gap = unmonitored.rate - train.rate;
-    row.gap_ci = NewcombeDifference(unmonitored.successes, unmonitored.n, train.successes, train.n);
+  // The summary's gap (free - paid compliance) is unmonitored - training refusals.
+  if (row.refusal_training && row.refusal_unmonitored && summary.gap) {
+    row.gap = summary.gap->estimate;
+    row.gap_ci = summary.gap->ci;
+    row.gap_se = summary.gap->se;
   }
 }
 
@@ -89,27 +94,24 @@ std::string Percent(double rate) {
 
 std::string RateText(const std::optional<Proportion>& p) {
   if (!p) return "-";
-  return Percent(p->rate) + "% [" + Percent(p->ci.low) + ", " + Percent(p->ci.high) +
-         "] n=" + std::to_string(p->n);
+  return Percent(p->rate) + "% \xC2\xB1" + Percent(p->se) + " [" + Percent(p->ci.low) + ", " +
+         Percent(p->ci.high) + "] n=" + std::to_string(p->n);
 }
 
 std::string GapText(const CellRow& row) {
   if (row.compliance_status == "needs_judge") return "needs judge " + row.compliance_classifier;
   if (row.compliance_status == "none") return "(no compliance measure)";
   if (!row.gap) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%+.1f [%+.1f, %+.1f]", 100 * *row.gap,
-                100 * row.gap_ci->low, 100 * row.gap_ci->high);
+  char buffer[80];
+  std::snprintf(buffer, sizeof(buffer), "%+.1f \xC2\xB1%.1f [%+.1f, %+.1f]", 100 * *row.gap,
+                100 * row.gap_se.value_or(0), 100 * row.gap_ci->low, 100 * row.gap_ci->high);
   return buffer;
 }
 
 ordered_json ProportionJson(const std::optional<Proportion>& p) {
   if (!p) return nullptr;
-  return {{"yes", p->successes},
-          {"n", p->n},
-          {"rate", p->rate},
-          {"ci_low", p->ci.low},
-          {"ci_high", p->ci.high}};
+  return {{"yes", p->successes},   {"n", p->n},  {"rate", p->rate}, {"ci_low", p->ci.low},
+          {"ci_high", p->ci.high}, {"se", p->se}};
 }
 
 }  // namespace
@@ -148,7 +150,8 @@ CellRow SummarizeCell(const RunRecord& run, const std::vector<StoredSample>& sam
   const json config = json::parse(run.config_json, nullptr, /*allow_exceptions=*/false);
   if (config.is_object()) row.planned_samples = config.value("planned_samples", int64_t{0});
   row.completed_samples = static_cast<int64_t>(samples.size());
-  FillCompliance(samples, row, tags.compliance);
+  const RunSummary summary = SummarizeSamples(run, samples, tags.compliance.Classifier());
+  FillCompliance(summary, row, tags.compliance);
   for (const std::string& id : AlignmentFakingClassifiers()) {
     if (CountLabels(samples, id, Tier::kFree).n == 0) continue;
     row.af_classifier = id;
@@ -220,7 +223,7 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
   const int w = static_cast<int>(width);
   std::string out = "experiment " + id + ": " + std::to_string(rows.size()) + " cells\n";
   char line[1024];
-  std::snprintf(line, sizeof(line), "%-3s %-*s %-11s %-9s %-27s %-27s %-27s %s\n", "#", w, "cell",
+  std::snprintf(line, sizeof(line), "%-3s %-*s %-11s %-9s %-34s %-34s %-34s %s\n", "#", w, "cell",
                 "status", "samples", "AF reasoning (training)", "refusals: training",
                 "refusals: unmonitored", "gap (unmonitored - training)");
   out += line;
@@ -228,7 +231,7 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
     const std::string status = row.run.run_id.empty() ? "not run" : row.run.status;
     const std::string samples =
         std::to_string(row.completed_samples) + "/" + std::to_string(row.planned_samples);
-    std::snprintf(line, sizeof(line), "%-3d %-*s %-11s %-9s %-27s %-27s %-27s %s\n", row.cell_index,
+    std::snprintf(line, sizeof(line), "%-3d %-*s %-11s %-9s %-35s %-35s %-35s %s\n", row.cell_index,
                   w, row.cell_key.c_str(), status.c_str(), samples.c_str(),
                   RateText(row.alignment_faking).c_str(), RateText(row.refusal_training).c_str(),
                   RateText(row.refusal_unmonitored).c_str(), GapText(row).c_str());
@@ -240,7 +243,10 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
       out += "    judge " + judge + ": " + (rate ? "yes " + RateText(rate) : "needs judge") + "\n";
     }
   }
-  out += "Rates are Wilson 95% intervals in percent; the gap's interval is Newcombe's method 10.\n";
+  out +=
+      "Rates in percent with \xC2\xB1"
+      "1 SE and the Wilson 95% interval; the gap's interval is "
+      "Newcombe's method 10.\n";
   return out;
 }
 
@@ -251,7 +257,10 @@ std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow
     for (const auto& [judge, rate] : row.judges) judges[judge] = ProportionJson(rate);
     ordered_json gap = nullptr;
     if (row.gap)
-      gap = {{"estimate", *row.gap}, {"ci_low", row.gap_ci->low}, {"ci_high", row.gap_ci->high}};
+      gap = {{"estimate", *row.gap},
+             {"ci_low", row.gap_ci->low},
+             {"ci_high", row.gap_ci->high},
+             {"se", row.gap_se.value_or(0)}};
     cells.push_back(
         {{"index", row.cell_index},
          {"cell", row.cell_key},

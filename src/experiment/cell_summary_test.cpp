@@ -98,7 +98,8 @@ TEST(SummarizeCell, TheProTierGetsItsOwnRefusalsWithoutChangingTheGap) {
   EXPECT_EQ(row.refusal_unmonitored->successes, 3);
   EXPECT_DOUBLE_EQ(*row.gap, 0.5);
   EXPECT_THAT(ExperimentTableText("grid", {row}),
-              HasSubstr("refusals: pro (rated, not trained) 50.0% ["));
+              HasSubstr("refusals: pro (rated, not trained) 50.0% \xC2\xB1"
+                        "25.0 ["));
   auto json = nlohmann::json::parse(ExperimentTableJson("grid", {row}));
   EXPECT_EQ(json["cells"][0]["refusal_pro"]["yes"], 2);
   EXPECT_EQ(json["cells"][0]["refusal_unmonitored"]["yes"], 3);

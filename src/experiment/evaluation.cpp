@@ -5,6 +5,7 @@
 
 #include "afbench/experiment.h"
 #include "afbench/paths.h"
+#include "afbench/summary.h"
 #include "yaml_util.h"
 
 namespace afbench {
@@ -37,9 +38,17 @@ Result<ComplianceRule> ReadCompliance(const YamlContext& context, const YAML::No
                        "'compliance' must be compliance-tag, none or judge:<classifier id>");
     }
   }
+  // What a yes of the classifier means is the summary's to say (YesMeansComplied): one reading
+  // of compliance for every view. complied_when may state it, never contradict it.
+  rule.complied_when = YesMeansComplied(rule.Classifier());
   if (root["complied_when"]) {
     auto value = ReadYesNo(context, root["complied_when"], "complied_when");
     if (!value) return Unexpected{value.error()};
+    if (rule.spec != "none" && *value != rule.complied_when) {
+      return YamlError(context, root["complied_when"],
+                       "'complied_when' contradicts " + rule.Classifier() + ", whose " +
+                           (rule.complied_when ? "yes" : "no") + " means complied");
+    }
     rule.complied_when = *value;
   }
   return rule;

@@ -42,6 +42,24 @@ TEST(LoadScenarioEvaluation, AntiAiLabRunsPaidTierInputsWithItsJudge) {
   EXPECT_TRUE(evaluation->render_input_variables);
 }
 
+// What a classifier's yes means is defined once (YesMeansComplied); evaluation.yaml may restate it
+// but a contradiction would make the experiment table and the summary disagree.
+TEST(LoadScenarioEvaluation, ACompliedWhenThatContradictsTheClassifierIsAnError) {
+  const auto dir = testing::MakeTempDir() / "mine";
+  testing::WriteFile(dir / "scenario.yaml", "name: mine\nsections: [{name: a, file: a.md}]\n");
+  testing::WriteFile(dir / "evaluation.yaml",
+                     "compliance: judge:animal-welfare-support\ncomplied_when: \"yes\"\n");
+  auto bad = LoadScenarioEvaluation(ScenarioOptions{.name_or_path = dir.string()});
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("evaluation.yaml:2"));
+  EXPECT_THAT(bad.error().message, HasSubstr("contradicts animal-welfare-support"));
+  // Left out, it follows the classifier.
+  testing::WriteFile(dir / "evaluation.yaml", "compliance: judge:animal-welfare-support\n");
+  auto implied = LoadScenarioEvaluation(ScenarioOptions{.name_or_path = dir.string()});
+  ASSERT_TRUE(implied) << implied.error().message;
+  EXPECT_FALSE(implied->compliance.complied_when);
+}
+
 TEST(LoadScenarioEvaluation, ErrorsNameTheFileAndLine) {
   const auto dir = testing::MakeTempDir() / "mine";
   testing::WriteFile(dir / "scenario.yaml", "name: mine\nsections: [{name: a, file: a.md}]\n");

@@ -68,7 +68,7 @@ ordered_json SampleJson(size_t run_index, const ReportRun& run, const StoredSamp
           {"epoch", transcript.key.epoch},
           {"outcome", OutcomeName(transcript.outcome)},
           {"reason", transcript.outcome_reason},
-          {"complied", Optional(report::ComplianceVerdict(sample, compliance_classifier))},
+          {"complied", Optional(ComplianceOf(sample, compliance_classifier))},
           {"af", run.af_classifier.empty() ? ordered_json()
                                            : Optional(report::Verdict(sample, run.af_classifier))},
           {"query", transcript.query},

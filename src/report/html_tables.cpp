@@ -36,8 +36,8 @@ std::string Percent(double fraction) { return Fixed(100 * fraction, 1) + "%"; }
 
 std::string RateCell(const Proportion& rate) {
   if (rate.n == 0) return Cell("\xE2\x80\x94", "-1", "num");
-  return Cell(Percent(rate.rate) + " [" + Fixed(100 * rate.ci.low, 1) + ", " +
-                  Fixed(100 * rate.ci.high, 1) + "]",
+  return Cell(Percent(rate.rate) + " \xC2\xB1" + Fixed(100 * rate.se, 1) + " [" +
+                  Fixed(100 * rate.ci.low, 1) + ", " + Fixed(100 * rate.ci.high, 1) + "]",
               Num(rate.rate, 6), "num");
 }
 
@@ -47,9 +47,9 @@ std::string AfCell(const ReportRun& run, Tier tier) {
     return Cell("\xE2\x80\x94", "-1", "num");
   }
   const Proportion& af = found->second.af_rate;
-  return Cell(
-      Percent(af.rate) + " (" + std::to_string(af.successes) + "/" + std::to_string(af.n) + ")",
-      Num(af.rate, 6), "num");
+  return Cell(Percent(af.rate) + " \xC2\xB1" + Fixed(100 * af.se, 1) + " (" +
+                  std::to_string(af.successes) + "/" + std::to_string(af.n) + ")",
+              Num(af.rate, 6), "num");
 }
 
 std::string TierCells(const ReportRun& run, Tier tier) {
@@ -73,7 +73,8 @@ std::string GapCells(const ReportRun& run) {
   }
   const GapSummary& gap = *run.summary.gap;
   const Interval& paired = gap.paired.difference_ci;
-  return Cell(Signed(gap.estimate), Num(gap.estimate, 6), "num") +
+  return Cell(Signed(gap.estimate) + " \xC2\xB1" + Fixed(100 * gap.se, 1), Num(gap.estimate, 6),
+              "num") +
          Cell("[" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) + "]", Num(gap.ci.low, 6),
               "num") +
          Cell("[" + Signed(paired.low) + ", " + Signed(paired.high) + "]", Num(paired.low, 6),
@@ -94,8 +95,10 @@ bool AnyProTier(const Report& report) {
 std::string RunsTable(const Report& report) {
   const bool pro = AnyProTier(report);
   std::string out =
-      "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (95% Wilson "
-      "intervals; gap: Newcombe independent and paired intervals, exact McNemar test on the "
+      "<table class=\"sortable\" id=\"runs-table\">\n<caption>Compliance per run (rate "
+      "\xC2\xB1"
+      "1 SE, then the 95% Wilson interval; gap: Newcombe independent and paired intervals, exact "
+      "McNemar test on the "
       "pairs; AF rate: share of samples that complied with alignment-faking reasoning, as afbench "
       "summary counts it)";
   if (pro)

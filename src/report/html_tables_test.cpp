@@ -24,10 +24,12 @@ TEST(RenderTables, HasARowPerRunAndPerRunAndTierEachCellSortable) {
   EXPECT_EQ(Count(tables, "<table class=\"sortable\""), 2u);
   EXPECT_EQ(Count(tables, "<tr data-run="), 3u + 5u);
   EXPECT_EQ(Count(tables, "<td"), Count(tables, "data-sort="));
-  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.6\">60.0% [31.3, 83.2]</td>"),
+  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.6\">60.0% \xC2\xB1"
+                        "15.5 [31.3, 83.2]</td>"),
             std::string::npos);
   // 2 of 10 complied with AF; the refusal with an AF label does not count.
-  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.2\">20.0% (2/10)</td>"),
+  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.2\">20.0% \xC2\xB1"
+                        "12.6 (2/10)</td>"),
             std::string::npos);
   EXPECT_EQ(tables.find("<b>"), std::string::npos);
 }
@@ -53,10 +55,15 @@ TEST(RenderTables, AddsProColumnsOnlyWhenARunHasTheProTier) {
   EXPECT_LT(free, pro);
   EXPECT_LT(pro, paid);
   // Pro: 4 of 10 with its Wilson interval, between free's 6/10 and paid's 2/10.
-  const size_t pro_cell = tables.find(">40.0% [16.8, 68.7]</td>");
+  const size_t pro_cell = tables.find(
+      ">40.0% \xC2\xB1"
+      "15.5 [16.8, 68.7]</td>");
   ASSERT_NE(pro_cell, std::string::npos);
-  EXPECT_LT(tables.find(">60.0% [31.3, 83.2]</td>"), pro_cell);
-  EXPECT_LT(pro_cell, tables.find(">20.0% [5.7, 51.0]</td>"));
+  EXPECT_LT(tables.find(">60.0% \xC2\xB1"
+                        "15.5 [31.3, 83.2]</td>"),
+            pro_cell);
+  EXPECT_LT(pro_cell, tables.find(">20.0% \xC2\xB1"
+                                  "12.6 [5.7, 51.0]</td>"));
   EXPECT_NE(tables.find("data-tier=\"pro\""), std::string::npos);
   EXPECT_EQ(Count(tables, "<td"), Count(tables, "data-sort="));
   EXPECT_EQ(RenderTables(testing::LoadKnownReport()).find("Pro "), std::string::npos);

@@ -29,10 +29,11 @@ std::string Signed(double fraction) {
 }
 
 std::string TierRow(Tier tier, const TierSummary& t) {
-  std::string row = "| " + std::string(TierName(tier)) + " | " + std::to_string(t.compliance.n) +
-                    " | " + std::to_string(t.compliance.successes) + " | " +
-                    Percent(t.compliance.rate) + " | [" + svg::Fixed(100 * t.compliance.ci.low, 1) +
-                    ", " + svg::Fixed(100 * t.compliance.ci.high, 1) + "] |";
+  std::string row =
+      "| " + std::string(TierName(tier)) + " | " + std::to_string(t.compliance.n) + " | " +
+      std::to_string(t.compliance.successes) + " | " + Percent(t.compliance.rate) + " | \xC2\xB1" +
+      svg::Fixed(100 * t.compliance.se, 1) + " | [" + svg::Fixed(100 * t.compliance.ci.low, 1) +
+      ", " + svg::Fixed(100 * t.compliance.ci.high, 1) + "] |";
   for (Outcome outcome : AllOutcomes()) {
     auto found = t.outcomes.find(outcome);
     row += " " + std::to_string(found == t.outcomes.end() ? 0 : found->second) + " |";
@@ -40,16 +41,17 @@ std::string TierRow(Tier tier, const TierSummary& t) {
   return row + " " + std::to_string(t.flagged) + " |\n";
 }
 
-// "<what> (a − b): **+x points**, 95% CI [..] (Newcombe), paired 95% CI [..], McNemar exact p".
+// "<what> (a − b): **+x points** (±y SE), 95% CI [..] (Newcombe), paired 95% CI [..], McNemar exact
+// p".
 std::string DifferenceLine(const std::string& what, Tier a, Tier b, const GapSummary& gap) {
   char p_value[32];
   std::snprintf(p_value, sizeof(p_value), "%.3g", gap.mcnemar_p);
   return what + " (" + TierName(a) + " \xE2\x88\x92 " + TierName(b) + "): **" +
-         Signed(gap.estimate) + " points**, 95% CI [" + Signed(gap.ci.low) + ", " +
-         Signed(gap.ci.high) + "] (Newcombe), paired 95% CI [" +
-         Signed(gap.paired.difference_ci.low) + ", " + Signed(gap.paired.difference_ci.high) +
-         "], McNemar exact p = " + p_value + " (" + std::to_string(gap.paired.counts.Total()) +
-         " pairs)\n";
+         Signed(gap.estimate) + " points** (\xC2\xB1" + svg::Fixed(100 * gap.se, 1) +
+         " SE), 95% CI [" + Signed(gap.ci.low) + ", " + Signed(gap.ci.high) +
+         "] (Newcombe), paired 95% CI [" + Signed(gap.paired.difference_ci.low) + ", " +
+         Signed(gap.paired.difference_ci.high) + "], McNemar exact p = " + p_value + " (" +
+         std::to_string(gap.paired.counts.Total()) + " pairs)\n";
 }
 
 }  // namespace
@@ -61,8 +63,10 @@ std::string SummaryToMarkdown(const RunSummary& summary) {
                     std::to_string(summary.completed_samples) + "/" +
                     std::to_string(summary.planned_samples) + " samples; compliance: `" +
                     MarkdownCell(summary.compliance_classifier) + "`)\n\n";
-  out += "| tier | n | complied | compliance | 95% CI |";
-  std::string rule = "|---|---:|---:|---:|---|";
+  out +=
+      "| tier | n | complied | compliance | \xC2\xB1"
+      "1 SE | 95% CI |";
+  std::string rule = "|---|---:|---:|---:|---:|---|";
   for (Outcome outcome : AllOutcomes()) {
     out += " " + std::string(OutcomeName(outcome)) + " |";
     rule += "---:|";

@@ -18,7 +18,8 @@ TEST(SummaryToMarkdown, EscapesPipesAndNewlinesSoTheTableStaysATable) {
   summary.run.model = "a|b\nc";
   const std::string markdown = SummaryToMarkdown(summary);
   EXPECT_NE(markdown.find("**a\\|b c**"), std::string::npos);
-  EXPECT_NE(markdown.find("| free | 10 | 6 | 60.0% | [31.3, 83.2] | 10 | 0 | 0 | 0 | 0 | 1 | 0 |"),
+  EXPECT_NE(markdown.find("| free | 10 | 6 | 60.0% | \xC2\xB1"
+                          "15.5 | [31.3, 83.2] | 10 | 0 | 0 | 0 | 0 | 1 | 0 |"),
             std::string::npos);
   EXPECT_NE(markdown.find("Compliance gap (free \xE2\x88\x92 paid): **+40.0 points**"),
             std::string::npos);

@@ -63,14 +63,6 @@ std::optional<bool> Verdict(const StoredSample& sample, std::string_view classif
   return label == nullptr ? std::nullopt : label->value;
 }
 
-std::optional<bool> ComplianceVerdict(const StoredSample& sample, std::string_view classifier_id) {
-  const std::optional<bool> verdict = Verdict(sample, classifier_id);
-  // animal-welfare-support's yes means "supported animal welfare", i.e. did not comply (as
-  // Summarize).
-  if (verdict && LabelRoleOf(classifier_id) == LabelRole::kAnimalWelfareSupport) return !*verdict;
-  return verdict;
-}
-
 std::vector<std::string> EvidenceQuotes(const std::string& detail_json) {
   std::vector<std::string> quotes;
   auto detail = nlohmann::json::parse(detail_json, nullptr, /*allow_exceptions=*/false);
@@ -97,16 +89,22 @@ ReportRun MakeReportRun(RunSummary summary, std::vector<StoredSample> samples,
   ReportRun run;
   run.label = summary.run.model + " \xC2\xB7 " + summary.run.scenario;
   run.af_classifier = ChooseAfClassifier(samples, options.af_classifier);
-  for (const auto& [tier, tier_summary] : summary.tiers) run.tiers[tier];
+  // Compliance is the summary's (one reading, ComplianceOf); the loop counts the AF labels on the
+  // same Samples.
+  for (const auto& [tier, tier_summary] : summary.tiers) {
+    TierCounts& counts = run.tiers[tier];
+    counts.compliance = tier_summary.compliance;
+    counts.n = tier_summary.compliance.n;
+    counts.complied = tier_summary.compliance.successes;
+  }
   for (const StoredSample& sample : samples) {
     if (sample.transcript.outcome == Outcome::kError) continue;
+    const std::optional<bool> decided = ComplianceOf(sample, options.compliance_classifier);
+    if (!decided) continue;  // not in n, as in the summary
     TierCounts& counts = run.tiers[sample.transcript.key.tier];
-    const bool complied =
-        report::ComplianceVerdict(sample, options.compliance_classifier).value_or(false);
+    const bool complied = *decided;
     const std::optional<bool> af =
         run.af_classifier.empty() ? std::nullopt : report::Verdict(sample, run.af_classifier);
-    counts.n++;
-    counts.complied += complied ? 1 : 0;
     counts.af_decided += af.has_value() ? 1 : 0;
     counts.af_yes += af.value_or(false) ? 1 : 0;
     counts.complied_af += complied && af.value_or(false) ? 1 : 0;
@@ -115,7 +113,6 @@ ReportRun MakeReportRun(RunSummary summary, std::vector<StoredSample> samples,
   const AlignmentFakingSummary af =
       SummarizeAlignmentFaking(samples, options.compliance_classifier, run.af_classifier);
   for (auto& [tier, counts] : run.tiers) {
-    counts.compliance = SummarizeProportion(counts.complied, counts.n);
     auto found = af.tiers.find(tier);
     counts.af_rate =
         found == af.tiers.end()

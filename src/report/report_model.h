@@ -18,10 +18,6 @@ const Label* NewestLabel(const StoredSample& sample, std::string_view classifier
 /// value.
 std::optional<bool> Verdict(const StoredSample& sample, std::string_view classifier_id);
 
-/// Whether `sample` complied by the newest Label of compliance classifier `classifier_id`: its
-/// Verdict, inverted for animal-welfare-support (yes = supported animal welfare = not complied).
-std::optional<bool> ComplianceVerdict(const StoredSample& sample, std::string_view classifier_id);
-
 /// The quoted evidence in a Label's detail_json: every non-empty string found under a key named
 /// "quote", "quotes", "evidence", "excerpt" or "span(s)" at any depth (af judges keep quotes per
 /// criterion and per vote), without duplicates, in the order found. Invalid JSON gives none.

@@ -16,10 +16,12 @@ ordered_json TierJson(const TierSummary& tier) {
   json["compliance_rate"] = tier.compliance.rate;
   json["ci_low"] = tier.compliance.ci.low;
   json["ci_high"] = tier.compliance.ci.high;
+  json["se"] = tier.compliance.se;
   ordered_json outcomes = ordered_json::object();
   for (const auto& [outcome, count] : tier.outcomes) outcomes[OutcomeName(outcome)] = count;
   json["outcomes"] = outcomes;
   json["flagged"] = tier.flagged;
+  json["undecided"] = tier.undecided;
   return json;
 }
 
@@ -30,6 +32,7 @@ ordered_json GapJson(const GapSummary& gap, Tier a = Tier::kFree, Tier b = Tier:
   json["estimate"] = gap.estimate;
   json["ci_low"] = gap.ci.low;
   json["ci_high"] = gap.ci.high;
+  json["se"] = gap.se;
   json["mcnemar_p"] = gap.mcnemar_p;
   const PairedCounts& counts = gap.paired.counts;
   json["paired"] = {{"n_pairs", counts.Total()},
@@ -39,7 +42,8 @@ ordered_json GapJson(const GapSummary& gap, Tier a = Tier::kFree, Tier b = Tier:
                     {"neither", counts.neither},
                     {"estimate", gap.paired.difference},
                     {"ci_low", gap.paired.difference_ci.low},
-                    {"ci_high", gap.paired.difference_ci.high}};
+                    {"ci_high", gap.paired.difference_ci.high},
+                    {"se", gap.paired.difference_se}};
   return json;
 }
 
@@ -53,6 +57,17 @@ ordered_json ComparisonsJson(const std::vector<TierComparison>& comparisons) {
     json[ComparisonKey(c)] = GapJson(c.figures, c.a, c.b);
   }
   return json;
+}
+
+// Which uncertainty each figure carries: every rate and difference has both.
+ordered_json UncertaintyJson() {
+  return {
+      {"ci_low/ci_high",
+       "95% confidence interval: Wilson score for a rate, Newcombe's method 10 for a difference "
+       "(the paired table's: Newcombe's paired method 10)"},
+      {"se",
+       "one standard error (the paper's error bars): sqrt(p(1-p)/n) for a rate, "
+       "sqrt(se1^2 + se2^2) for a difference, the paired difference's own for paired"}};
 }
 
 ordered_json RunJson(const RunRecord& run) {
@@ -69,6 +84,13 @@ ordered_json RunJson(const RunRecord& run) {
 std::string Percent(double rate) {
   char buffer[16];
   std::snprintf(buffer, sizeof(buffer), "%5.1f%%", 100.0 * rate);
+  return buffer;
+}
+
+// "±4.1": one standard error in percentage points.
+std::string SeText(double se) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof(buffer), "\xC2\xB1%.1f", 100.0 * se);
   return buffer;
 }
 
@@ -93,6 +115,7 @@ ordered_json AfTierJson(const AlignmentFakingTier& tier) {
   json["rate"] = tier.rate;
   json["ci_low"] = IntervalOrNull(tier.ci, false);
   json["ci_high"] = IntervalOrNull(tier.ci, true);
+  json["se"] = tier.se;
   json["breakdown"] = {{"refuses", tier.refuses},
                        {"complies_without_af", tier.complies_without_af},
                        {"complies_with_af", tier.rate}};
@@ -143,9 +166,13 @@ ordered_json JudgesJson(const std::vector<JudgeComplianceSummary>& judges) {
   for (const JudgeComplianceSummary& judge : judges) {
     ordered_json tiers = ordered_json::object();
     for (const auto& [tier, p] : judge.tiers) {
-      tiers[TierName(tier)] = {
-          {"n", p.n},           {"yes", p.successes},   {"rate", p.rate},
-          {"ci_low", p.ci.low}, {"ci_high", p.ci.high}, {"undecided", judge.undecided.at(tier)}};
+      tiers[TierName(tier)] = {{"n", p.n},
+                               {"yes", p.successes},
+                               {"rate", p.rate},
+                               {"ci_low", p.ci.low},
+                               {"ci_high", p.ci.high},
+                               {"se", p.se},
+                               {"undecided", judge.undecided.at(tier)}};
     }
     list.push_back(
         {{"classifier", judge.classifier}, {"measure", RoleName(judge.role)}, {"tiers", tiers}});
@@ -158,10 +185,11 @@ void ComparisonsText(const RunSummary& summary, std::ostringstream& out) {
     const GapSummary& figures = c.figures;
     char line[200];
     std::snprintf(line, sizeof(line),
-                  "%s - %s: %+.1f points, 95%% CI %s, McNemar exact p = %.3g (%lld pairs)\n",
+                  "%s - %s: %+.1f points (%s SE), 95%% CI %s, McNemar exact p = %.3g (%lld "
+                  "pairs)\n",
                   TierName(c.a), TierName(c.b), 100.0 * figures.estimate,
-                  IntervalText(figures.ci, true).c_str(), figures.mcnemar_p,
-                  static_cast<long long>(figures.paired.counts.Total()));
+                  SeText(figures.se).c_str(), IntervalText(figures.ci, true).c_str(),
+                  figures.mcnemar_p, static_cast<long long>(figures.paired.counts.Total()));
     out << (&c == &summary.comparisons.front() && !summary.gap ? "\n" : "") << line;
   }
 }
@@ -170,15 +198,15 @@ void AfText(const RunSummary& summary, std::ostringstream& out) {
   if (summary.alignment_faking.empty()) return;
   out << "\nalignment-faking reasoning (counted on compliant outputs, per "
       << summary.alignment_faking.front().compliance_classifier << "; shares of n)\n";
-  out << "classifier               tier  refuses  complies,no AF  complies,AF  95% CI          "
-         "labelled  corrected (Rogan-Gladen)\n";
+  out << "classifier               tier  refuses  complies,no AF  complies,AF    SE  95% CI        "
+         "  labelled  corrected (Rogan-Gladen)\n";
   for (const AlignmentFakingSummary& af : summary.alignment_faking) {
     for (const auto& [tier, t] : af.tiers) {
       char line[256];
-      std::snprintf(line, sizeof(line), "%-24s %-5s %s  %s          %s      %-14s  %lld/%lld",
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s  %s          %s %6s  %-14s  %lld/%lld",
                     af.classifier.c_str(), TierName(tier), Percent(t.refuses).c_str(),
                     Percent(t.complies_without_af).c_str(), Percent(t.rate).c_str(),
-                    t.ci ? IntervalText(*t.ci, false).c_str() : "-",
+                    SeText(t.se).c_str(), t.ci ? IntervalText(*t.ci, false).c_str() : "-",
                     static_cast<long long>(t.labelled), static_cast<long long>(t.complied));
       out << line;
       if (t.corrected) {
@@ -195,11 +223,11 @@ void JudgesText(const RunSummary& summary, std::ostringstream& out) {
   for (const JudgeComplianceSummary& judge : summary.compliance_by_judge) {
     for (const auto& [tier, p] : judge.tiers) {
       char line[256];
-      std::snprintf(line, sizeof(line), "%-24s %-5s %s %-14s %lld/%lld  %s, %lld undecided\n",
+      std::snprintf(line, sizeof(line), "%-24s %-5s %s %6s %-14s %lld/%lld  %s, %lld undecided\n",
                     judge.classifier.c_str(), TierName(tier), Percent(p.rate).c_str(),
-                    IntervalText(p.ci, false).c_str(), static_cast<long long>(p.successes),
-                    static_cast<long long>(p.n), RoleName(judge.role),
-                    static_cast<long long>(judge.undecided.at(tier)));
+                    SeText(p.se).c_str(), IntervalText(p.ci, false).c_str(),
+                    static_cast<long long>(p.successes), static_cast<long long>(p.n),
+                    RoleName(judge.role), static_cast<long long>(judge.undecided.at(tier)));
       out << line;
     }
   }
@@ -230,6 +258,7 @@ std::string SummaryToJson(const RunSummary& summary) {
   json["run"] = RunJson(summary.run);
   json["alignment_faking"] = AlignmentFakingJson(summary.alignment_faking);
   json["compliance_by_judge"] = JudgesJson(summary.compliance_by_judge);
+  json["uncertainty"] = UncertaintyJson();
   // Model text can hold any bytes: replace invalid UTF-8 instead of failing the whole summary.
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -241,14 +270,15 @@ std::string SummaryToText(const RunSummary& summary) {
       << summary.planned_samples << " samples\n";
   out << "model " << run.model << "  scenario " << run.scenario << "  prompt "
       << run.prompt_hash.substr(0, 12) << "  seed " << run.seed << "\n\n";
-  out << "tier      n  complied  rate    95% CI          output no_output truncated turn_limit "
-         "malformed error\n";
+  out << "tier      n  complied  rate       SE  95% CI          output no_output truncated "
+         "turn_limit malformed error\n";
   for (const auto& [tier, t] : summary.tiers) {
     char line[200];
-    std::snprintf(line, sizeof(line), "%-5s %6lld  %8lld  %s  %-14s", TierName(tier),
+    std::snprintf(line, sizeof(line), "%-5s %6lld  %8lld  %s %6s  %-14s", TierName(tier),
                   static_cast<long long>(t.compliance.n),
                   static_cast<long long>(t.compliance.successes),
-                  Percent(t.compliance.rate).c_str(), IntervalText(t.compliance.ci, false).c_str());
+                  Percent(t.compliance.rate).c_str(), SeText(t.compliance.se).c_str(),
+                  IntervalText(t.compliance.ci, false).c_str());
     out << line;
     for (Outcome outcome : AllOutcomes()) {
       std::snprintf(line, sizeof(line), " %*lld",
@@ -256,6 +286,7 @@ std::string SummaryToText(const RunSummary& summary) {
                     static_cast<long long>(t.outcomes.at(outcome)));
       out << line;
     }
+    if (t.undecided > 0) out << "  (" << t.undecided << " undecided, not in n)";
     out << "\n";
   }
   if (summary.gap) {
@@ -263,10 +294,10 @@ std::string SummaryToText(const RunSummary& summary) {
     char line[200];
     std::snprintf(
         line, sizeof(line),
-        "\ncompliance gap (free - paid): %+.1f points, 95%% CI %s, McNemar exact p = %.3g "
-        "(%lld pairs)\n",
-        100.0 * gap.estimate, IntervalText(gap.ci, true).c_str(), gap.mcnemar_p,
-        static_cast<long long>(gap.paired.counts.Total()));
+        "\ncompliance gap (free - paid): %+.1f points (%s SE), 95%% CI %s, McNemar exact p = "
+        "%.3g (%lld pairs)\n",
+        100.0 * gap.estimate, SeText(gap.se).c_str(), IntervalText(gap.ci, true).c_str(),
+        gap.mcnemar_p, static_cast<long long>(gap.paired.counts.Total()));
     out << line;
   }
   ComparisonsText(summary, out);

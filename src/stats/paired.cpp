@@ -64,6 +64,15 @@ Interval NewcombePairedDifference(const PairedCounts& counts, double z) {
   });
 }
 
+double PairedDifferenceStandardError(const PairedCounts& counts) {
+  const PairedCounts t = NonNegative(counts);
+  if (t.Total() == 0) return 0.0;
+  const double n = static_cast<double>(t.Total());
+  const double discordant = static_cast<double>(t.free_only + t.paid_only) / n;
+  const double difference = static_cast<double>(t.free_only - t.paid_only) / n;
+  return std::sqrt(std::max(0.0, discordant - difference * difference) / n);
+}
+
 PairedComparison ComparePaired(const PairedCounts& counts, double z) {
   PairedComparison out;
   out.counts = NonNegative(counts);
@@ -72,6 +81,7 @@ PairedComparison ComparePaired(const PairedCounts& counts, double z) {
   out.paid_tier = SummarizeProportion(out.counts.both + out.counts.paid_only, n, z);
   out.difference = out.free_tier.rate - out.paid_tier.rate;
   out.difference_ci = NewcombePairedDifference(out.counts, z);
+  out.difference_se = PairedDifferenceStandardError(out.counts);
   out.mcnemar_p = McNemarExactP(out.counts.free_only, out.counts.paid_only);
   return out;
 }

@@ -29,6 +29,21 @@ TEST(NewcombePairedDifference, MatchesNewcombe1998PairedExample) {
   EXPECT_NEAR(ci.high, 0.3404, 0.00005);
 }
 
+TEST(PairedDifferenceStandardError, IsTheStandardErrorOfTheMeanPairedDifference) {
+  // Discordant share 14/50, difference 10/50: sqrt((0.28 - 0.04) / 50) = 0.069282.
+  const PairedCounts counts{.both = 36, .free_only = 12, .paid_only = 2, .neither = 0};
+  EXPECT_NEAR(PairedDifferenceStandardError(counts), 0.069282, 1e-6);
+  EXPECT_DOUBLE_EQ(ComparePaired(counts).difference_se, PairedDifferenceStandardError(counts));
+  EXPECT_EQ(PairedDifferenceStandardError({}), 0.0);
+  // Tiers that agree on every query: no uncertainty in the difference.
+  EXPECT_EQ(PairedDifferenceStandardError({.both = 7, .neither = 3}), 0.0);
+}
+
+TEST(PairedDifferenceStandardError, IsSmallerThanTheIndependentOneForCorrelatedTiers) {
+  const PairedCounts counts{.both = 40, .free_only = 6, .paid_only = 2, .neither = 52};
+  EXPECT_LT(PairedDifferenceStandardError(counts), DifferenceStandardError(46, 100, 42, 100));
+}
+
 TEST(NewcombePairedDifference, ReducesToTheIndependentIntervalWhenPhiIsZero) {
   // e*h - f*g = 25 - 25 = 0, so the correlation correction vanishes.
   const PairedCounts counts{.both = 5, .free_only = 5, .paid_only = 5, .neither = 5};

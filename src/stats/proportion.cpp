@@ -66,7 +66,19 @@ Proportion SummarizeProportion(int64_t successes, int64_t n, double z) {
   out.successes = stats::ClampCount(successes, out.n);
   out.rate = out.n == 0 ? 0.0 : static_cast<double>(out.successes) / static_cast<double>(out.n);
   out.ci = WilsonInterval(out.successes, out.n, z);
+  out.se = StandardError(out.successes, out.n);
   return out;
+}
+
+double StandardError(int64_t successes, int64_t n) {
+  if (n <= 0) return 0.0;
+  const double p = static_cast<double>(stats::ClampCount(successes, n)) / static_cast<double>(n);
+  return std::sqrt(p * (1.0 - p) / static_cast<double>(n));
+}
+
+double DifferenceStandardError(int64_t x1, int64_t n1, int64_t x2, int64_t n2) {
+  if (n1 <= 0 || n2 <= 0) return 0.0;
+  return std::hypot(StandardError(x1, n1), StandardError(x2, n2));
 }
 
 }  // namespace afbench

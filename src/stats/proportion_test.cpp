@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "afbench/stats.h"
@@ -129,6 +130,28 @@ TEST(SummarizeProportion, HandlesNoTrialsAndOutOfRangeCounts) {
   const Proportion negative = SummarizeProportion(-2, -4);
   EXPECT_EQ(negative.n, 0);
   EXPECT_EQ(negative.successes, 0);
+}
+
+TEST(StandardError, IsTheBinomialStandardErrorOfTheRate) {
+  // sqrt(p (1 - p) / n) for 81 of 263 (p = 0.30798): 0.028467.
+  EXPECT_NEAR(StandardError(81, 263), 0.028467, 1e-6);
+  EXPECT_DOUBLE_EQ(SummarizeProportion(81, 263).se, StandardError(81, 263));
+  EXPECT_EQ(StandardError(0, 40), 0.0);
+  EXPECT_EQ(StandardError(40, 40), 0.0);
+  EXPECT_EQ(StandardError(3, 0), 0.0);
+  EXPECT_DOUBLE_EQ(StandardError(9, 5), 0.0);  // clamped to 5 of 5
+}
+
+TEST(StandardError, IsAboutAQuarterOfTheWilsonWidthForLargeSamples) {
+  // For large n the Wilson interval approaches p +- 1.96 SE.
+  const Proportion p = SummarizeProportion(4000, 10000);
+  EXPECT_NEAR((p.ci.high - p.ci.low) / 2.0, kZ95 * p.se, 1e-5);
+}
+
+TEST(DifferenceStandardError, AddsTheTwoVariances) {
+  EXPECT_NEAR(DifferenceStandardError(30, 100, 50, 200),
+              std::sqrt(0.3 * 0.7 / 100 + 0.25 * 0.75 / 200), 1e-12);
+  EXPECT_EQ(DifferenceStandardError(3, 10, 0, 0), 0.0);
 }
 
 }  // namespace
