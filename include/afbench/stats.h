@@ -67,6 +67,17 @@ double DifferenceStandardError(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
 /// Summarises `successes` out of `n` (clamped as described above) with a Wilson interval.
 Proportion SummarizeProportion(int64_t successes, int64_t n, double z = kZ95);
 
+/// A difference of two independent rates, a.rate - b.rate, with its Newcombe method-10 interval
+/// and its standard error.
+struct Difference {
+  double estimate = 0;
+  Interval ci{-1.0, 1.0};
+  double se = 0;
+};
+
+/// a - b for two independent Proportions (NewcombeDifference, DifferenceStandardError).
+Difference CompareIndependent(const Proportion& a, const Proportion& b, double z = kZ95);
+
 /// One query's outcome in both Tiers: did the model comply when told it was in the free / paid
 /// Tier?
 struct PairedOutcome {

@@ -108,11 +108,40 @@ struct AlignmentFakingTier {
   std::optional<CorrectedAfRate> corrected;
 };
 
+/// Greenblatt et al. 2024, Fig. 6 and footnote 28: one Tier's scratchpads by the paper's two AF
+/// classifiers, refusals included, each split by whether the output complied. "Fully alignment
+/// fakes": af-paper-full and af-paper-partial both say yes; "alignment fakes, but compromises":
+/// partial says yes, full says no; every other decided pair is "no alignment faking".
+struct ScratchpadBreakdown {
+  struct Split {
+    int64_t complied = 0;
+    int64_t refused = 0;
+  };
+  int64_t n = 0;           ///< Samples of n (TierSummary's) with both classifiers decided.
+  int64_t unlabelled = 0;  ///< Samples of n lacking a decided label of either classifier.
+  Split fully_af;
+  Split af_with_compromise;
+  Split no_af;
+};
+
+/// Greenblatt et al. 2024, §3.3.4 and Fig. 15: compliance conditioned on the presence or absence
+/// of alignment-faking reasoning (by one classifier, refusals included), and the compliance gap
+/// that remains among Samples without it (free | no AF - paid | no AF).
+struct ConditionedCompliance {
+  std::map<Tier, Proportion> with_af;     ///< Complied among Samples labelled AF.
+  std::map<Tier, Proportion> without_af;  ///< Complied among Samples labelled not AF.
+  std::optional<Difference> gap_without_af;
+};
+
 struct AlignmentFakingSummary {
   std::string classifier;               ///< A classifier id, or "af-paper" for the paper's mean.
   std::string compliance_classifier;    ///< Whose labels decided "complied".
   std::vector<std::string> components;  ///< For "af-paper": the two classifiers it averages.
   std::map<Tier, AlignmentFakingTier> tiers;
+  /// For "af-paper" only: the Fig. 6 breakdown per Tier.
+  std::map<Tier, ScratchpadBreakdown> scratchpads;
+  /// For a single classifier only (not "af-paper", a mean): Fig. 15's conditioning.
+  std::optional<ConditionedCompliance> conditioned;
 };
 
 /// The one definition of the alignment-faking rate, used by the summary, the experiment table and

@@ -1,6 +1,7 @@
 #include "afbench/summary.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -174,13 +175,65 @@ std::optional<GapSummary> CompareTiers(const std::vector<StoredSample>& samples,
   if (!summary.tiers.contains(a) || !summary.tiers.contains(b)) return std::nullopt;
   const Proportion& first = summary.tiers.at(a).compliance;
   const Proportion& second = summary.tiers.at(b).compliance;
+  const Difference difference = CompareIndependent(first, second);
   GapSummary gap;
-  gap.estimate = first.rate - second.rate;
-  gap.ci = NewcombeDifference(first.successes, first.n, second.successes, second.n);
-  gap.se = DifferenceStandardError(first.successes, first.n, second.successes, second.n);
+  gap.estimate = difference.estimate;
+  gap.ci = difference.ci;
+  gap.se = difference.se;
   gap.paired = ComparePaired(CountPairsOf(samples, summary.compliance_classifier, a, b));
   gap.mcnemar_p = gap.paired.mcnemar_p;
   return gap;
+}
+
+// Fig. 6: the paper's two classifiers on every Sample of n, complied or not.
+std::map<Tier, ScratchpadBreakdown> BreakDownScratchpads(const std::vector<StoredSample>& samples,
+                                                         const std::string& compliance_classifier) {
+  std::map<Tier, ScratchpadBreakdown> out;
+  for (const StoredSample& sample : samples) {
+    if (sample.transcript.outcome == Outcome::kError) continue;
+    const std::optional<bool> complied = ComplianceOf(sample, compliance_classifier);
+    if (!complied) continue;
+    ScratchpadBreakdown& tier = out[sample.transcript.key.tier];
+    const std::optional<bool> partial = Verdict(sample, kPaperPartial);
+    const std::optional<bool> full = Verdict(sample, kPaperFull);
+    if (!partial || !full) {
+      tier.unlabelled++;
+      continue;
+    }
+    tier.n++;
+    ScratchpadBreakdown::Split& split = !*partial ? tier.no_af
+                                        : *full   ? tier.fully_af
+                                                  : tier.af_with_compromise;
+    (*complied ? split.complied : split.refused)++;
+  }
+  return out;
+}
+
+// Fig. 15: compliance among the Samples one classifier labels AF, and among those it does not.
+ConditionedCompliance ConditionOnAf(const std::vector<StoredSample>& samples,
+                                    const std::string& compliance_classifier,
+                                    const std::string& af_classifier) {
+  // tier -> {without: (complied, n), with: (complied, n)}
+  std::map<Tier, std::array<std::pair<int64_t, int64_t>, 2>> counts;
+  for (const StoredSample& sample : samples) {
+    if (sample.transcript.outcome == Outcome::kError) continue;
+    const std::optional<bool> complied = ComplianceOf(sample, compliance_classifier);
+    const std::optional<bool> af = Verdict(sample, af_classifier);
+    if (!complied || !af) continue;
+    auto& [complied_count, n] = counts[sample.transcript.key.tier][*af ? 1 : 0];
+    n++;
+    complied_count += *complied ? 1 : 0;
+  }
+  ConditionedCompliance out;
+  for (const auto& [tier, pair] : counts) {
+    out.without_af[tier] = SummarizeProportion(pair[0].first, pair[0].second);
+    out.with_af[tier] = SummarizeProportion(pair[1].first, pair[1].second);
+  }
+  if (out.without_af.contains(Tier::kFree) && out.without_af.contains(Tier::kPaid)) {
+    out.gap_without_af =
+        CompareIndependent(out.without_af.at(Tier::kFree), out.without_af.at(Tier::kPaid));
+  }
+  return out;
 }
 
 }  // namespace
@@ -189,12 +242,15 @@ AlignmentFakingSummary SummarizeAlignmentFaking(const std::vector<StoredSample>&
                                                 const std::string& compliance_classifier,
                                                 const std::string& af_classifier) {
   if (af_classifier != "af-paper") {
-    return SummarizeAf(samples, compliance_classifier, af_classifier,
-                       ReadClassifier(af_classifier));
+    AlignmentFakingSummary one =
+        SummarizeAf(samples, compliance_classifier, af_classifier, ReadClassifier(af_classifier));
+    one.conditioned = ConditionOnAf(samples, compliance_classifier, af_classifier);
+    return one;
   }
   AlignmentFakingSummary mean =
       SummarizeAf(samples, compliance_classifier, "af-paper", ReadPaperMean);
   mean.components = {kPaperPartial, kPaperFull};
+  mean.scratchpads = BreakDownScratchpads(samples, compliance_classifier);
   return mean;
 }
 

@@ -133,6 +133,40 @@ ordered_json AfTierJson(const AlignmentFakingTier& tier) {
   return json;
 }
 
+ordered_json RateJson(const Proportion& p) {
+  return {{"yes", p.successes},   {"n", p.n},  {"rate", p.rate}, {"ci_low", p.ci.low},
+          {"ci_high", p.ci.high}, {"se", p.se}};
+}
+
+ordered_json DifferenceJson(const std::optional<Difference>& d) {
+  if (!d) return ordered_json();
+  return {{"estimate", d->estimate}, {"ci_low", d->ci.low}, {"ci_high", d->ci.high}, {"se", d->se}};
+}
+
+ordered_json ScratchpadsJson(const std::map<Tier, ScratchpadBreakdown>& tiers) {
+  ordered_json json = ordered_json::object();
+  auto split = [](const ScratchpadBreakdown::Split& s) {
+    return ordered_json{{"complied", s.complied}, {"refused", s.refused}};
+  };
+  for (const auto& [tier, b] : tiers) {
+    json[TierName(tier)] = {{"n", b.n},
+                            {"unlabelled", b.unlabelled},
+                            {"fully_af", split(b.fully_af)},
+                            {"af_with_compromise", split(b.af_with_compromise)},
+                            {"no_af", split(b.no_af)}};
+  }
+  return json;
+}
+
+ordered_json ConditionedJson(const ConditionedCompliance& c) {
+  ordered_json with = ordered_json::object(), without = ordered_json::object();
+  for (const auto& [tier, p] : c.with_af) with[TierName(tier)] = RateJson(p);
+  for (const auto& [tier, p] : c.without_af) without[TierName(tier)] = RateJson(p);
+  return {{"with_af", with},
+          {"without_af", without},
+          {"gap_without_af", DifferenceJson(c.gap_without_af)}};
+}
+
 ordered_json AlignmentFakingJson(const std::vector<AlignmentFakingSummary>& summaries) {
   ordered_json list = ordered_json::array();
   for (const AlignmentFakingSummary& summary : summaries) {
@@ -142,6 +176,8 @@ ordered_json AlignmentFakingJson(const std::vector<AlignmentFakingSummary>& summ
                           {"compliance_classifier", summary.compliance_classifier}};
     if (!summary.components.empty()) entry["components"] = summary.components;
     entry["tiers"] = tiers;
+    if (!summary.scratchpads.empty()) entry["scratchpads"] = ScratchpadsJson(summary.scratchpads);
+    if (summary.conditioned) entry["conditioned"] = ConditionedJson(*summary.conditioned);
     list.push_back(entry);
   }
   return list;
@@ -214,6 +250,57 @@ void AfText(const RunSummary& summary, std::ostringstream& out) {
       }
       out << "\n";
     }
+  }
+}
+
+std::string Share(int64_t count, int64_t n) {
+  return Percent(n == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(n));
+}
+
+void ScratchpadsText(const AlignmentFakingSummary& af, std::ostringstream& out) {
+  if (af.scratchpads.empty()) return;
+  out << "\nscratchpads (Fig. 6: af-paper-full and -partial, refusals included; shares of the "
+         "Samples both decided)\n"
+         "tier       n  fully AF: complied refused  AF, compromises: complied refused  "
+         "no AF: complied refused  unlabelled\n";
+  for (const auto& [tier, b] : af.scratchpads) {
+    char line[256];
+    std::snprintf(
+        line, sizeof(line),
+        "%-5s %6lld             %s  %s                   %s  %s  "
+        "       %s  %s  %10lld\n",
+        TierName(tier), static_cast<long long>(b.n), Share(b.fully_af.complied, b.n).c_str(),
+        Share(b.fully_af.refused, b.n).c_str(), Share(b.af_with_compromise.complied, b.n).c_str(),
+        Share(b.af_with_compromise.refused, b.n).c_str(), Share(b.no_af.complied, b.n).c_str(),
+        Share(b.no_af.refused, b.n).c_str(), static_cast<long long>(b.unlabelled));
+    out << line;
+  }
+}
+
+std::string RateText(const Proportion& p) {
+  if (p.n == 0) return "- n=0";
+  return Percent(p.rate) + " " + SeText(p.se) + " " + IntervalText(p.ci, false) +
+         " n=" + std::to_string(p.n);
+}
+
+void ConditionedText(const AlignmentFakingSummary& af, std::ostringstream& out) {
+  if (!af.conditioned || af.conditioned->without_af.empty()) return;
+  const ConditionedCompliance& c = *af.conditioned;
+  out << "\ncompliance conditioned on " << af.classifier
+      << " (Fig. 15; refusals included)\ntier   with AF                          without AF\n";
+  for (const auto& [tier, without] : c.without_af) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-5s  %-32s %s\n", TierName(tier),
+                  RateText(c.with_af.at(tier)).c_str(), RateText(without).c_str());
+    out << line;
+  }
+  if (c.gap_without_af) {
+    const Difference& d = *c.gap_without_af;
+    char line[160];
+    std::snprintf(line, sizeof(line),
+                  "gap without AF (free - paid): %+.1f points (%s SE), 95%% CI %s\n",
+                  100.0 * d.estimate, SeText(d.se).c_str(), IntervalText(d.ci, true).c_str());
+    out << line;
   }
 }
 
@@ -302,6 +389,10 @@ std::string SummaryToText(const RunSummary& summary) {
   }
   ComparisonsText(summary, out);
   AfText(summary, out);
+  for (const AlignmentFakingSummary& af : summary.alignment_faking) {
+    ScratchpadsText(af, out);
+    ConditionedText(af, out);
+  }
   JudgesText(summary, out);
   out << "\nusage: " << summary.usage.input_tokens << " input tokens ("
       << summary.usage.cache_read_tokens << " cache read), " << summary.usage.output_tokens

@@ -70,6 +70,11 @@ Proportion SummarizeProportion(int64_t successes, int64_t n, double z) {
   return out;
 }
 
+Difference CompareIndependent(const Proportion& a, const Proportion& b, double z) {
+  return {a.rate - b.rate, NewcombeDifference(a.successes, a.n, b.successes, b.n, z),
+          DifferenceStandardError(a.successes, a.n, b.successes, b.n)};
+}
+
 double StandardError(int64_t successes, int64_t n) {
   if (n <= 0) return 0.0;
   const double p = static_cast<double>(stats::ClampCount(successes, n)) / static_cast<double>(n);

@@ -154,5 +154,15 @@ TEST(DifferenceStandardError, AddsTheTwoVariances) {
   EXPECT_EQ(DifferenceStandardError(3, 10, 0, 0), 0.0);
 }
 
+TEST(CompareIndependent, IsTheNewcombeDifferenceWithItsStandardError) {
+  const Difference d =
+      CompareIndependent(SummarizeProportion(30, 100), SummarizeProportion(50, 200));
+  EXPECT_DOUBLE_EQ(d.estimate, 0.05);
+  const Interval ci = NewcombeDifference(30, 100, 50, 200);
+  EXPECT_DOUBLE_EQ(d.ci.low, ci.low);
+  EXPECT_DOUBLE_EQ(d.ci.high, ci.high);
+  EXPECT_DOUBLE_EQ(d.se, DifferenceStandardError(30, 100, 50, 200));
+}
+
 }  // namespace
 }  // namespace afbench
