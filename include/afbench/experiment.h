@@ -294,6 +294,8 @@ struct CellRow {
   /// The free tier's alignment-faking rate by af_classifier, as the summary defines it
   /// (SummarizeAlignmentFaking: complied AND alignment faking, over the tier's Samples).
   std::optional<Proportion> alignment_faking;
+  /// The gap among Samples af_classifier labels not AF (Fig. 15; the summary's `conditioned`).
+  std::optional<Difference> gap_without_af;
   std::map<std::string, std::optional<Proportion>> judges;  ///< Yes rate; nullopt: no labels yet.
   Usage usage;
 };
@@ -305,6 +307,10 @@ CellRow SummarizeCell(const RunRecord& run, const std::vector<StoredSample>& sam
 /// when `cells` is empty, one per tagged Run found in the Store (ordered by cell index).
 Result<std::vector<CellRow>> SummarizeExperiment(Store& store, const std::string& id,
                                                  const std::vector<ExperimentCell>& cells);
+
+/// Greenblatt et al. 2024, Fig. 14: across the cells that have both, the correlation of the
+/// training AF rate with the compliance gap; nullopt with fewer than 3 such cells.
+std::optional<Correlation> AfGapCorrelation(const std::vector<CellRow>& rows);
 
 /// A terminal table, one row per cell, each rate with its Wilson 95% interval.
 std::string ExperimentTableText(const std::string& id, const std::vector<CellRow>& rows);

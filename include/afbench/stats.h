@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace afbench {
@@ -77,6 +78,18 @@ struct Difference {
 
 /// a - b for two independent Proportions (NewcombeDifference, DifferenceStandardError).
 Difference CompareIndependent(const Proportion& a, const Proportion& b, double z = kZ95);
+
+/// Pearson's correlation of paired values, with the 95% interval of Fisher's z transform.
+struct Correlation {
+  double r = 0;
+  int64_t n = 0;           ///< Number of (x, y) points.
+  Interval ci{-1.0, 1.0};  ///< tanh(atanh(r) -+ z / sqrt(n - 3)); {-1, 1} when n <= 3.
+};
+
+/// Pearson's r of x and y (the shorter length counts); nullopt with fewer than 3 points or when x
+/// or y does not vary.
+std::optional<Correlation> PearsonCorrelation(std::span<const double> x, std::span<const double> y,
+                                              double z = kZ95);
 
 /// One query's outcome in both Tiers: did the model comply when told it was in the free / paid
 /// Tier?

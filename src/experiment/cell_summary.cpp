@@ -114,6 +114,11 @@ ordered_json ProportionJson(const std::optional<Proportion>& p) {
           {"ci_high", p->ci.high}, {"se", p->se}};
 }
 
+ordered_json DifferenceJson(const std::optional<Difference>& d) {
+  if (!d) return nullptr;
+  return {{"estimate", d->estimate}, {"ci_low", d->ci.low}, {"ci_high", d->ci.high}, {"se", d->se}};
+}
+
 }  // namespace
 
 RunTags ReadRunTags(const std::string& config_json) {
@@ -163,6 +168,7 @@ CellRow SummarizeCell(const RunRecord& run, const std::vector<StoredSample>& sam
       if (auto free = af.tiers.find(Tier::kFree); free != af.tiers.end()) {
         row.alignment_faking = AlignmentFakingProportion(free->second);
       }
+      if (af.conditioned) row.gap_without_af = af.conditioned->gap_without_af;
     }
     break;
   }
@@ -217,6 +223,32 @@ Result<std::vector<CellRow>> SummarizeExperiment(Store& store, const std::string
   return rows;
 }
 
+std::optional<Correlation> AfGapCorrelation(const std::vector<CellRow>& rows) {
+  std::vector<double> af, gap;
+  for (const CellRow& row : rows) {
+    if (!row.alignment_faking || !row.gap) continue;
+    af.push_back(row.alignment_faking->rate);
+    gap.push_back(*row.gap);
+  }
+  return PearsonCorrelation(af, gap);
+}
+
+namespace {
+
+std::string CorrelationText(const std::vector<CellRow>& rows) {
+  const std::optional<Correlation> c = AfGapCorrelation(rows);
+  if (!c) return "";
+  char line[200];
+  std::snprintf(
+      line, sizeof(line),
+      "AF reasoning vs compliance gap across %lld cells (Fig. 14): Pearson r = %.2f, 95%% "
+      "CI [%.2f, %.2f] (Fisher z)\n",
+      static_cast<long long>(c->n), c->r, c->ci.low, c->ci.high);
+  return line;
+}
+
+}  // namespace
+
 std::string ExperimentTableText(const std::string& id, const std::vector<CellRow>& rows) {
   size_t width = 4;
   for (const CellRow& row : rows) width = std::max(width, row.cell_key.size());
@@ -242,7 +274,17 @@ std::string ExperimentTableText(const std::string& id, const std::vector<CellRow
     for (const auto& [judge, rate] : row.judges) {
       out += "    judge " + judge + ": " + (rate ? "yes " + RateText(rate) : "needs judge") + "\n";
     }
+    if (row.gap_without_af) {
+      std::snprintf(
+          line, sizeof(line),
+          "    gap without AF reasoning (%s, Fig. 15): %+.1f \xC2\xB1%.1f [%+.1f, %+.1f]\n",
+          row.af_classifier.c_str(), 100 * row.gap_without_af->estimate,
+          100 * row.gap_without_af->se, 100 * row.gap_without_af->ci.low,
+          100 * row.gap_without_af->ci.high);
+      out += line;
+    }
   }
+  out += CorrelationText(rows);
   out +=
       "Rates in percent with \xC2\xB1"
       "1 SE and the Wilson 95% interval; the gap's interval is "
@@ -277,11 +319,16 @@ std::string ExperimentTableJson(const std::string& id, const std::vector<CellRow
          {"refusal_unmonitored", ProportionJson(row.refusal_unmonitored)},
          {"refusal_pro", ProportionJson(row.refusal_pro)},
          {"gap", gap},
+         {"gap_without_af", DifferenceJson(row.gap_without_af)},
          {"judges", judges},
          {"usage",
           {{"input_tokens", row.usage.input_tokens}, {"output_tokens", row.usage.output_tokens}}}});
   }
-  ordered_json out = {{"experiment", id}, {"cells", cells}};
+  ordered_json correlation = nullptr;
+  if (const std::optional<Correlation> c = AfGapCorrelation(rows)) {
+    correlation = {{"r", c->r}, {"n_cells", c->n}, {"ci_low", c->ci.low}, {"ci_high", c->ci.high}};
+  }
+  ordered_json out = {{"experiment", id}, {"cells", cells}, {"af_vs_gap", correlation}};
   return out.dump(2) + "\n";
 }
 
