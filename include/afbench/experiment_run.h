@@ -17,6 +17,7 @@
 #include "afbench/result.h"
 #include "afbench/run_spec.h"
 #include "afbench/runs.h"
+#include "afbench/stats.h"
 #include "afbench/store.h"
 
 namespace afbench {
@@ -63,8 +64,21 @@ Result<std::vector<CellPlan>> PlanCells(const std::vector<ExperimentCell>& cells
                                         const std::vector<RunSpec>& specs,
                                         const RunContext& context, const PriceTable& prices);
 
-/// The --plan table: cells, samples, requests, tokens and cost, with totals.
-std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices);
+/// What --plan checks each cell's size against: a compliance gap the paired test should detect,
+/// with the design it assumes (the discordant share psi is a guess before any pilot run).
+struct PowerCheck {
+  double gap = 0.10;  ///< The scale of the paper's prompted gaps (11 to 26 points).
+  PowerAssumptions assumptions;
+};
+
+/// The pairs of a cell that runs its queries in both the free and the paid Tier (queries x
+/// epochs); 0 when it lacks either Tier.
+int64_t PairsOf(const CellPlan& plan);
+
+/// The --plan table: cells, samples, requests, tokens and cost, with totals; then, for the cells
+/// with pairs, a warning for each that is too small to detect `check.gap` (PairsToDetectGap).
+std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices,
+                     const PowerCheck& check = {});
 
 /// Identifies what a cell runs (settings and rendered prompt), so that resuming a cell whose
 /// experiment file or scenario changed is refused.

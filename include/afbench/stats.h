@@ -134,4 +134,47 @@ struct PairedComparison {
 /// McNemar's p.
 PairedComparison ComparePaired(const PairedCounts& counts, double z = kZ95);
 
+/// The standard normal quantile Phi^-1(p) for p in (0, 1), to about 1e-12; -inf / +inf at 0 / 1
+/// and NaN outside [0, 1].
+double NormalQuantile(double p);
+
+/// What planning a paired comparison (a query set run in both Tiers, compared with McNemar's test)
+/// assumes. `discordant` is psi, the share of pairs whose outcome differs between the Tiers
+/// ((free_only + paid_only) / pairs): it comes from a pilot run or a guess, and the pairs needed
+/// grow with it. Valid assumptions have 0 < discordant <= 1, 0 < alpha < 1 and 0.5 <= power < 1.
+struct PowerAssumptions {
+  double discordant = 0.15;
+  double alpha = 0.05;  ///< Two-sided level of the test.
+  double power = 0.8;   ///< Probability of detecting the gap when it is there.
+};
+
+/// The largest number of pairs whose exact power is computed (the cost grows as pairs^1.5).
+constexpr int64_t kMaxExactPowerPairs = 200'000;
+
+/// Pairs needed to detect a compliance gap `gap` (free - paid, as a share; its sign does not
+/// matter) with McNemar's test, by Connor's (1987, Biometrics 43:207) normal approximation:
+/// n = ceil([z(1 - alpha/2) sqrt(psi) + z(power) sqrt(psi - gap^2)]^2 / gap^2). nullopt for invalid
+/// assumptions, gap == 0, or |gap| > psi (a gap larger than the discordant share is impossible).
+std::optional<int64_t> PairsToDetectGap(double gap, const PowerAssumptions& assumptions);
+
+/// The inverse: the smallest gap that `pairs` pairs detect with Connor's approximation, in
+/// (0, psi]. nullopt for invalid assumptions, pairs <= 0, or when not even gap = psi is detected.
+std::optional<double> SmallestDetectableGap(int64_t pairs, const PowerAssumptions& assumptions);
+
+/// The exact power of McNemarExactP at two-sided level alpha with `pairs` pairs, discordant share
+/// psi and gap delta: the number of discordant pairs is Binomial(pairs, psi) and, given d of them,
+/// the free-only count is Binomial(d, (psi + delta) / (2 psi)); the test rejects where
+/// McNemarExactP <= alpha. nullopt for invalid inputs or pairs > kMaxExactPowerPairs.
+std::optional<double> McNemarExactPower(int64_t pairs, double gap, double discordant, double alpha);
+
+/// The smallest number of pairs whose exact power reaches assumptions.power, searched from
+/// Connor's figure (exact power is saw-toothed in n; this is the first n of the search that
+/// reaches it). nullopt where PairsToDetectGap is, or beyond kMaxExactPowerPairs.
+std::optional<int64_t> ExactPairsToDetectGap(double gap, const PowerAssumptions& assumptions);
+
+/// The smallest gap whose exact power with `pairs` pairs reaches assumptions.power. nullopt where
+/// SmallestDetectableGap is, or beyond kMaxExactPowerPairs.
+std::optional<double> ExactSmallestDetectableGap(int64_t pairs,
+                                                 const PowerAssumptions& assumptions);
+
 }  // namespace afbench

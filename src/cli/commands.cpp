@@ -17,9 +17,7 @@
 #include "exit_codes.h"
 
 namespace afbench::cli {
-namespace {
 
-// Opens the Store only if the file exists: reading commands must not create empty databases.
 Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
   if (!std::filesystem::exists(path)) {
     return Fail(ErrorKind::kNotFound,
@@ -27,6 +25,8 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
   }
   return Store::Open(path);
 }
+
+namespace {
 
 Result<std::string> NewestRunId(Store& store) {
   auto runs = store.ListRuns();

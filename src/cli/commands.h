@@ -5,7 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "afbench/result.h"
+#include "afbench/store.h"
 
 namespace afbench::cli {
 
@@ -45,6 +49,9 @@ int RunsCommand(const RunsFlags& flags, const CommonOptions& common);
 int ExportCommand(const ExportFlags& flags, const CommonOptions& common);
 int BackendsCommand();
 int ScenariosCommand(const ScenariosFlags& flags);
+
+/// Opens the Store only if the file exists: reading commands must not create empty databases.
+Result<std::unique_ptr<Store>> OpenExisting(const std::string& path);
 
 /// "afbench 0.1.0 (commit abc123)".
 std::string VersionText();

@@ -68,7 +68,7 @@ int ExperimentRunCommand(const RunFlags& flags, const RunInvocation& invocation)
   }
   auto plans = PlanCells(cells, specs, invocation.context, *prices);
   if (!plans) return ReportError(plans.error());
-  const std::string plan_text = PlanText(*plans, *prices);
+  const std::string plan_text = PlanText(*plans, *prices, flags.power_check);
   if (flags.plan) {
     std::fputs(plan_text.c_str(), stdout);
     return kExitOk;
@@ -106,7 +106,7 @@ int RunWithPlanOrBudget(RunSpec config, const RunFlags& flags, RunInvocation inv
     cell.model.spec = config.model;
     auto plans = PlanCells({cell}, {config}, invocation.context, *prices);
     if (!plans) return ReportError(plans.error());
-    std::fputs(PlanText(*plans, *prices).c_str(), stdout);
+    std::fputs(PlanText(*plans, *prices, flags.power_check).c_str(), stdout);
     return kExitOk;
   }
   CostMeter meter(flags.max_cost_usd);

@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "experiment_command.h"
 #include "organism_command.h"
+#include "power_command.h"
 #include "report_command.h"
 #include "run_options.h"
 #include "variations_command.h"
@@ -52,6 +53,7 @@ struct Flags {
   ClassifiersFlags classifiers;
   VariationsFlags variations;
   OrganismFlags organism;
+  PowerFlags power;
 };
 
 // One row per subcommand, in the order `--help` lists them: its flags and what runs when it is
@@ -79,6 +81,7 @@ std::vector<Subcommand> Subcommands(CLI::App& app, Flags& f) {
        [&] { return ClassifiersCommand(f.classifiers); }},
       {AddVariationsCommand(app, f.variations), [&] { return VariationsCommand(f.variations); }},
       {AddOrganismCommand(app, f.organism), [&] { return OrganismCommand(f.organism); }},
+      {AddPowerCommand(app, f.power, f.common), [&] { return PowerCommand(f.power, f.common); }},
   };
 }
 

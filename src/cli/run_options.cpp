@@ -159,6 +159,13 @@ Status ValidateNumbers(const RunFlags& flags) {
   if (flags.max_cost_usd && !InRange(*flags.max_cost_usd, 0, 1e9)) {
     return FlagError("--max-cost-usd", "must be a finite amount >= 0");
   }
+  const PowerCheck& power = flags.power_check;
+  if (!InRange(power.assumptions.discordant, 1e-6, 1)) {
+    return FlagError("--power-discordant", "a share in (0, 1]");
+  }
+  if (!InRange(power.gap, 1e-6, power.assumptions.discordant)) {
+    return FlagError("--power-gap", "a share in (0, --power-discordant]: 0.05 is a 5-point gap");
+  }
   return ValidateTimeouts(flags);
 }
 
@@ -207,6 +214,14 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags, CommonOptions& common) {
                       "Experiment YAML: run (or resume) every cell of its grid");
   command->add_flag("--plan", flags.plan,
                     "Print the cells, requests and a cost forecast; send nothing");
+  command
+      ->add_option("--power-gap", flags.power_check.gap,
+                   "The plan warns of cells with too few pairs to detect this gap (a share)")
+      ->capture_default_str();
+  command
+      ->add_option("--power-discordant", flags.power_check.assumptions.discordant,
+                   "The share of pairs differing between the tiers that the power check assumes")
+      ->capture_default_str();
   command->add_option("--max-cost-usd", flags.max_cost_usd, "Stop starting samples at this spend");
   command->add_option("--prices", flags.prices_file,
                       "Price table (default: the shipped prices.yaml)");

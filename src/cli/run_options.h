@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "afbench/experiment_run.h"
 #include "afbench/run_spec.h"
 #include "commands.h"
 #include "run_command.h"
@@ -59,6 +60,8 @@ struct RunFlags {
   bool trust_file_urls = false;         ///< --trust-file-urls: keys may go to the file's base URLs.
   std::vector<std::string> allow_dirs;  ///< --allow-dir: an experiment file may read below these.
   bool plan = false;  ///< --plan: print cells, requests and a forecast; send nothing.
+  /// --power-gap, --power-discordant: the plan warns of cells too small to detect this gap.
+  PowerCheck power_check;
   std::optional<double> max_cost_usd;
   std::string prices_file;
   // The llama/ backend's engine (issue 3); usage errors with other providers.

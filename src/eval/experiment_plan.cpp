@@ -86,7 +86,49 @@ Result<CellPlan> PlanCell(const ExperimentCell& cell, RunSpec spec, const RunCon
   return out;
 }
 
+std::string Points(double share) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", 100 * share);
+  return buffer;
+}
+
+std::string SmallCellWarning(const CellPlan& plan, int64_t pairs, const PowerCheck& check) {
+  const auto smallest = SmallestDetectableGap(pairs, check.assumptions);
+  const std::string what = smallest ? "detect only gaps of " + Points(*smallest) + " points or more"
+                                    : "are too few to detect any gap";
+  return "warning: cell '" + plan.cell.key + "': " + WithThousands(pairs) + " pairs " + what + "\n";
+}
+
+// The paired-test power of every cell with both the free and the paid Tier against check.gap.
+std::string PowerLines(const std::vector<CellPlan>& plans, const PowerCheck& check) {
+  std::string warnings;
+  bool any_pairs = false;
+  const auto needed = PairsToDetectGap(check.gap, check.assumptions);
+  for (const CellPlan& plan : plans) {
+    const int64_t pairs = PairsOf(plan);
+    any_pairs = any_pairs || pairs > 0;
+    if (pairs > 0 && (!needed || pairs < *needed)) warnings += SmallCellWarning(plan, pairs, check);
+  }
+  if (!any_pairs) return "";
+  const PowerAssumptions& a = check.assumptions;
+  char line[512];
+  std::snprintf(line, sizeof(line),
+                "power: McNemar's paired test at alpha %.3g with %.0f%% power, assuming %s%% of "
+                "pairs differ between the tiers: a %s-point gap needs %s pairs%s\n",
+                a.alpha, 100 * a.power, Points(a.discordant).c_str(), Points(check.gap).c_str(),
+                needed ? WithThousands(*needed).c_str() : "more than any",
+                warnings.empty() ? "; every cell has them" : "");
+  return line + warnings;
+}
+
 }  // namespace
+
+int64_t PairsOf(const CellPlan& plan) {
+  const std::vector<Tier>& tiers = plan.spec.tiers;
+  const bool paired = std::find(tiers.begin(), tiers.end(), Tier::kFree) != tiers.end() &&
+                      std::find(tiers.begin(), tiers.end(), Tier::kPaid) != tiers.end();
+  return paired ? plan.forecast.samples / static_cast<int64_t>(tiers.size()) : 0;
+}
 
 int64_t JudgeCallsPerSample(const RunSpec& spec) {
   std::vector<std::string> ids = spec.judges;
@@ -132,7 +174,8 @@ std::string CellFingerprint(const RunSpec& spec, const std::string& prompt_hash)
   return Sha256Hex(what.dump());
 }
 
-std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices) {
+std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& prices,
+                     const PowerCheck& check) {
   size_t width = 5;
   for (const CellPlan& plan : plans) width = std::max(width, plan.cell.key.size());
   char line[1024];
@@ -162,7 +205,7 @@ std::string PlanText(const std::vector<CellPlan>& plans, const PriceTable& price
     out += std::to_string(unpriced) +
            " row(s) have no price in the price table and are not in the USD totals.\n";
   }
-  return out;
+  return out + PowerLines(plans, check);
 }
 
 }  // namespace afbench

@@ -9,6 +9,7 @@ namespace afbench {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 RunContext Context() {
@@ -138,6 +139,38 @@ TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
   RunSpec votes;
   votes.judges = {"af-majority-vote", "af-paper-partial"};
   EXPECT_EQ(JudgeCallsPerSample(votes), 21);  // 20 votes and one call
+}
+
+// --plan warns of a paired cell too small for the gap it should detect (issue 17), and says
+// nothing of a cell with one Tier.
+TEST(PlanText, WarnsOfACellWithTooFewPairsForTheGap) {
+  RunSpec small = AdvBenchConfig();
+  RunSpec large = AdvBenchConfig();
+  large.epochs = 60;  // 3 queries x 60 epochs = 180 pairs
+  RunSpec anti = small;
+  anti.scenario.name_or_path = "anti-ai-lab";
+  anti.dataset = {};
+  anti.tiers = {};
+  std::vector<ExperimentCell> cells(3);
+  cells[0].key = "small";
+  cells[1].key = "large";
+  cells[2].key = "paid only";
+  auto plans = PlanCells(cells, {small, large, anti}, Context(), Prices());
+  ASSERT_TRUE(plans) << plans.error().message;
+  EXPECT_EQ(PairsOf((*plans)[0]), 3);
+  EXPECT_EQ(PairsOf((*plans)[1]), 180);
+  EXPECT_EQ(PairsOf((*plans)[2]), 0);
+  // Connor: a 10-point gap with 15% discordant pairs needs 116 pairs.
+  const std::string text = PlanText(*plans, Prices());
+  EXPECT_THAT(text, HasSubstr("a 10.0-point gap needs 116 pairs\n"));
+  EXPECT_THAT(text, HasSubstr("warning: cell 'small': 3 pairs are too few to detect any gap\n"));
+  EXPECT_THAT(text, Not(HasSubstr("cell 'large'")));
+  EXPECT_THAT(text, Not(HasSubstr("cell 'paid only'")));
+  // A 5-point gap needs 469 pairs: the large cell detects gaps from 8.0 points (Connor).
+  PowerCheck five_points;
+  five_points.gap = 0.05;
+  const std::string strict = PlanText(*plans, Prices(), five_points);
+  EXPECT_THAT(strict, HasSubstr("cell 'large': 180 pairs detect only gaps of 8.0 points or more"));
 }
 
 TEST(PlanCells, ABrokenCellFailsBeforeAnythingIsSentAndNamesTheCell) {

@@ -14,39 +14,6 @@ constexpr double kTieTolerance = 1e-7;
 // exp(-800) is 0 in double precision: terms this far below both reference points add nothing.
 constexpr double kNegligibleLog = -800.0;
 
-// Walks the binomial pmf outward from its mode in log space, l(i) = log P(i) - log P(mode), using
-// the ratio P(i+1)/P(i) = (n-i)/(i+1) * p/(1-p). Working relative to the mode means nothing
-// overflows, and no lgamma (which writes the global signgam on glibc) is needed.
-class PmfWalk {
- public:
-  PmfWalk(int64_t n, double p)
-      : n_(n),
-        log_odds_(std::log(p) - std::log1p(-p)),
-        mode_(std::clamp<int64_t>(static_cast<int64_t>(std::floor(static_cast<double>(n + 1) * p)),
-                                  0, n)) {}
-
-  int64_t mode() const { return mode_; }
-
-  /// log P(i+1) - log P(i).
-  double Step(int64_t i) const {
-    return std::log(static_cast<double>(n_ - i)) - std::log(static_cast<double>(i + 1)) + log_odds_;
-  }
-
-  /// l(k), accumulated with exactly the steps the tail sums use, so the observed term matches
-  /// itself.
-  double LogRatioAt(int64_t k) const {
-    double l = 0.0;
-    for (int64_t i = mode_; i < k; ++i) l += Step(i);
-    for (int64_t i = mode_; i > k; --i) l -= Step(i - 1);
-    return l;
-  }
-
- private:
-  int64_t n_;
-  double log_odds_;
-  int64_t mode_;
-};
-
 // Sums, over one side of the mode, exp(l(i)) (all outcomes) and exp(l(i) - l_k) (outcomes no more
 // likely than the observed one). Stops once both terms are negligible: l(i) falls monotonically
 // away from the mode.
@@ -64,7 +31,7 @@ bool Negligible(double l, double l_observed) {
   return l < kNegligibleLog && l - l_observed < kNegligibleLog;
 }
 
-TailSums SumBothSides(const PmfWalk& walk, int64_t n, double l_observed) {
+TailSums SumBothSides(const stats::PmfWalk& walk, int64_t n, double l_observed) {
   TailSums sums;
   double l = 0.0;
   for (int64_t i = walk.mode(); i <= n; ++i) {
@@ -89,7 +56,7 @@ double BinomialTwoSidedP(int64_t successes, int64_t n, double p) {
   // Degenerate null hypotheses: only one outcome is possible.
   if (!(p > 0.0)) return successes == 0 ? 1.0 : 0.0;
   if (!(p < 1.0)) return successes == n ? 1.0 : 0.0;
-  const PmfWalk walk(n, p);
+  const stats::PmfWalk walk(n, p);
   const double l_observed = walk.LogRatioAt(successes);
   const TailSums sums = SumBothSides(walk, n, l_observed);
   // P = P(observed) * as_extreme = exp(l_observed) / all * as_extreme, combined in log space.
