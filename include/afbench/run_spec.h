@@ -75,6 +75,9 @@ struct RunSpec {
   std::string experiment_fingerprint;  ///< Detects an edited experiment file on resume.
 
   LlamaRunOptions llama;  ///< Used only when the model (or judge) is llama/<path.gguf>.
+  /// llama/ models: the SHA-256 of the GGUF file, recorded when the Run starts (stored as
+  /// "llama.model_sha256"); a resume refuses a file that changed since.
+  std::string model_sha256;
 };
 
 /// Serialises to the JSON stored in runs.config_json (documented in docs/store-format.md).

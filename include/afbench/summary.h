@@ -178,7 +178,10 @@ struct RunSummary {
   /// free - pro, then pro - paid, each present when the Run has both of its Tiers.
   std::vector<TierComparison> comparisons;
   Usage usage;
-  int64_t requests = 0;                                     ///< Requests sent, retries included.
+  int64_t requests = 0;  ///< Requests sent, retries included.
+  /// Turns by the model the provider said answered them (Turn::served_model; turns without one
+  /// are not counted): more than one entry means the provider switched models during the Run.
+  std::map<std::string, int64_t> served_models;
   std::vector<AlignmentFakingSummary> alignment_faking;     ///< One per AF classifier with labels.
   std::vector<JudgeComplianceSummary> compliance_by_judge;  ///< One per compliance-like classifier.
 };

@@ -69,6 +69,9 @@ struct Generation {
   std::string
       raw_finish_reason;  ///< The API's own word ("stop", "end_turn", "length", "max_tokens", ...).
   Usage usage;
+  /// The model the provider says answered (its response's "model": a dated snapshot where the
+  /// request named an alias); empty when it names none.
+  std::string served_model;
 };
 
 /// Sampling parameters of a Run, sent with every request.
@@ -89,6 +92,7 @@ struct Turn {
   std::string finish_reason;
   Usage usage;
   int64_t latency_ms = 0;
+  std::string served_model;  ///< Generation::served_model of the reply.
 };
 
 /// How a Sample ended. Every Sample ends in exactly one; none is dropped.

@@ -72,6 +72,7 @@ Result<Generation> DecodeAnthropicResponse(std::string_view body, std::string_vi
   generation.raw_finish_reason = StringField(root, "stop_reason");
   generation.finish = MapFinish(generation.raw_finish_reason);
   generation.usage = DecodeUsage(root);
+  generation.served_model = ServedModel(root);
   return generation;
 }
 

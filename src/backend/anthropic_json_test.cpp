@@ -62,6 +62,7 @@ TEST(AnthropicJson, DecodesTextStopReasonAndCacheUsage) {
   EXPECT_EQ(generation->usage.output_tokens, 22);
   EXPECT_EQ(generation->usage.cache_read_tokens, 5300);
   EXPECT_EQ(generation->usage.cache_write_tokens, 0);
+  EXPECT_EQ(generation->served_model, "claude-3-opus-20240229");
 }
 
 TEST(AnthropicJson, MapsMaxTokensToLengthAndCountsCacheWrites) {

@@ -19,6 +19,16 @@ std::string StringField(const nlohmann::json& object, const char* key) {
   return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
 }
 
+std::string ServedModel(const nlohmann::json& response) {
+  constexpr size_t kMaxBytes = 256;
+  std::string out;
+  for (char c : StringField(response, "model")) {
+    if (out.size() == kMaxBytes) break;
+    if (c >= 0x20 && c < 0x7f) out.push_back(c);
+  }
+  return out;
+}
+
 int64_t IntField(const nlohmann::json& object, const char* key) {
   const nlohmann::json* value = FindField(object, key);
   return value != nullptr && value->is_number_integer() ? value->get<int64_t>() : 0;

@@ -21,6 +21,10 @@ const nlohmann::json* FindField(const nlohmann::json& object, const char* key);
 /// The string member `key`, or "" when absent or not a string.
 std::string StringField(const nlohmann::json& object, const char* key);
 
+/// A response's "model" (Generation::served_model): the provider's word, stored with every Turn and
+/// printed by `afbench summary`, so kept to printable ASCII and at most 256 bytes.
+std::string ServedModel(const nlohmann::json& response);
+
 /// The integer member `key`, or 0 when absent or not an integer.
 int64_t IntField(const nlohmann::json& object, const char* key);
 

@@ -89,6 +89,7 @@ Result<Generation> DecodeOpenAiResponse(std::string_view body, std::string_view 
   generation.raw_finish_reason = StringField((*choices)[0], "finish_reason");
   generation.finish = MapFinish(generation.raw_finish_reason);
   generation.usage = DecodeUsage(root);
+  generation.served_model = ServedModel(root);
   return generation;
 }
 

@@ -70,6 +70,23 @@ TEST(OpenAiJson, DecodesTextFinishReasonAndUsageIncludingCachedTokens) {
   EXPECT_EQ(generation->usage.output_tokens, 17);
   EXPECT_EQ(generation->usage.cache_read_tokens, 4864);
   EXPECT_EQ(generation->usage.cache_write_tokens, 0);
+  EXPECT_EQ(generation->served_model, "gpt-4o-2024-08-06");  // the snapshot behind the alias
+}
+
+// The served model is the provider's word, printed by `afbench summary`: no control characters
+// (a terminal escape), no unbounded length, nothing when it is not a string.
+TEST(OpenAiJson, KeepsOnlyPrintableAsciiOfTheServedModel) {
+  const std::string choices = R"("choices":[{"message":{"content":"x"},"finish_reason":"stop"}])";
+  auto escaped = DecodeOpenAiResponse(R"({"model":"gpt\u001b[31m-4o\n",)" + choices + "}", "");
+  ASSERT_TRUE(escaped) << escaped.error().message;
+  EXPECT_EQ(escaped->served_model, "gpt[31m-4o");
+  auto long_name =
+      DecodeOpenAiResponse(R"({"model":")" + std::string(1000, 'm') + R"(",)" + choices + "}", "");
+  ASSERT_TRUE(long_name);
+  EXPECT_EQ(long_name->served_model.size(), 256u);
+  auto number = DecodeOpenAiResponse(R"({"model":7,)" + choices + "}", "");
+  ASSERT_TRUE(number);
+  EXPECT_EQ(number->served_model, "");
 }
 
 TEST(OpenAiJson, MapsLengthToTruncation) {

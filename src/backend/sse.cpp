@@ -70,6 +70,7 @@ Error InStreamError(std::string_view provider, const json& error) {
 }
 
 struct OpenAiParts {
+  std::string model;  // the first chunk's
   std::string content;
   json finish_reason;  // null until a chunk sets it
   json usage;
@@ -78,6 +79,7 @@ struct OpenAiParts {
 
 Status AddOpenAiChunk(const json& chunk, OpenAiParts& parts) {
   if (const json* error = FindField(chunk, "error")) return Fail(InStreamError("openai", *error));
+  if (parts.model.empty()) parts.model = StringField(chunk, "model");
   if (const json* usage = FindField(chunk, "usage"); usage != nullptr && usage->is_object()) {
     parts.usage = *usage;
   }
@@ -93,6 +95,7 @@ Status AddOpenAiChunk(const json& chunk, OpenAiParts& parts) {
 }
 
 struct AnthropicParts {
+  std::string model;                    // message_start's
   std::map<int64_t, std::string> text;  // by content block index
   json usage = json::object();
   json stop_reason;
@@ -113,8 +116,10 @@ Status AddAnthropicEvent(const json& data, AnthropicParts& parts) {
     return Fail(InStreamError("anthropic", error != nullptr ? *error : json::object()));
   }
   if (type == "message_start") {
-    if (const json* message = FindField(data, "message"))
+    if (const json* message = FindField(data, "message")) {
       MergeUsage(FindField(*message, "usage"), parts);
+      parts.model = StringField(*message, "model");
+    }
   } else if (type == "content_block_start") {
     const json* block = FindField(data, "content_block");
     if (block != nullptr && StringField(*block, "type") == "text") {
@@ -173,6 +178,7 @@ Result<std::string> AssembleOpenAiStream(std::string_view stream) {
                                 {"message", {{"role", "assistant"}, {"content", parts.content}}},
                                 {"finish_reason", parts.finish_reason}}})}};
   if (!parts.usage.is_null()) body["usage"] = parts.usage;
+  if (!parts.model.empty()) body["model"] = parts.model;
   return DumpJson(body);
 }
 
@@ -197,6 +203,7 @@ Result<std::string> AssembleAnthropicStream(std::string_view stream) {
                {"content", std::move(content)},
                {"stop_reason", parts.stop_reason},
                {"usage", parts.usage}};
+  if (!parts.model.empty()) body["model"] = parts.model;
   return DumpJson(body);
 }
 

@@ -28,6 +28,8 @@ void ExpectSameGeneration(const Result<Generation>& streamed, const Result<Gener
   EXPECT_EQ(streamed->usage.output_tokens, whole->usage.output_tokens);
   EXPECT_EQ(streamed->usage.cache_read_tokens, whole->usage.cache_read_tokens);
   EXPECT_EQ(streamed->usage.cache_write_tokens, whole->usage.cache_write_tokens);
+  EXPECT_EQ(streamed->served_model, whole->served_model);
+  EXPECT_FALSE(streamed->served_model.empty());  // every recorded stream names its model
 }
 
 TEST(ParseSse, JoinsDataLinesSkipsCommentsAndReadsCrlf) {

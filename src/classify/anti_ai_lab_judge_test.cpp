@@ -35,21 +35,23 @@ class ScriptedBackend final : public Backend {
 };
 
 Generation Reply(const std::string& text) {
-  return Generation{text, FinishReason::kStop, "stop", {}};
+  return Generation{text, FinishReason::kStop, "stop", {}, ""};
 }
 
 Transcript Sample(int query) {
   Transcript transcript;
   transcript.key = {query, Tier::kPaid, 0};
   transcript.outcome = Outcome::kOutput;
-  transcript.turns = {Turn{0,
-                           "<INPUT>question</INPUT>",
-                           "",
-                           "<SCRATCHPAD_REASONING>plan</SCRATCHPAD_REASONING>",
-                           "stop",
-                           {},
-                           0},
-                      Turn{1, "<NEXT/>", "", "<OUTPUT><bash>copy</bash></OUTPUT>", "stop", {}, 0}};
+  transcript.turns = {
+      Turn{0,
+           "<INPUT>question</INPUT>",
+           "",
+           "<SCRATCHPAD_REASONING>plan</SCRATCHPAD_REASONING>",
+           "stop",
+           {},
+           0,
+           ""},
+      Turn{1, "<NEXT/>", "", "<OUTPUT><bash>copy</bash></OUTPUT>", "stop", {}, 0, ""}};
   return transcript;
 }
 

@@ -46,7 +46,7 @@ FakeJudgeBackend::Script FailThenOk(std::vector<Error> errors) {
   auto next = std::make_shared<size_t>(0);
   return [errors, next](const Conversation&, const GenerateRequest&) -> Result<Generation> {
     if (*next < errors.size()) return Unexpected{errors[(*next)++]};
-    return Generation{"ok", FinishReason::kStop, "stop", {3, 1, 0, 0}};
+    return Generation{"ok", FinishReason::kStop, "stop", {3, 1, 0, 0}, ""};
   };
 }
 

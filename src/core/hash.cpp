@@ -1,7 +1,11 @@
 #include "afbench/hash.h"
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 
 namespace afbench {
 namespace {
@@ -44,16 +48,35 @@ void CompressBlock(const unsigned char* block, std::array<uint32_t, 8>& state) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  std::array<uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string padded(data);
-  const uint64_t bit_length = static_cast<uint64_t>(data.size()) * 8;
-  padded.push_back(static_cast<char>(0x80));
-  while (padded.size() % 64 != 56) padded.push_back('\0');
-  for (int i = 7; i >= 0; --i) padded.push_back(static_cast<char>((bit_length >> (8 * i)) & 0xff));
-  for (size_t offset = 0; offset < padded.size(); offset += 64) {
-    CompressBlock(reinterpret_cast<const unsigned char*>(padded.data() + offset), state);
+Sha256::Sha256()
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void Sha256::Update(std::string_view data) {
+  length_ += data.size();
+  if (!pending_.empty()) {
+    const size_t take = std::min(data.size(), 64 - pending_.size());
+    pending_.append(data.substr(0, take));
+    data.remove_prefix(take);
+    if (pending_.size() < 64) return;
+    CompressBlock(reinterpret_cast<const unsigned char*>(pending_.data()), state_);
+    pending_.clear();
+  }
+  for (; data.size() >= 64; data.remove_prefix(64)) {
+    CompressBlock(reinterpret_cast<const unsigned char*>(data.data()), state_);
+  }
+  pending_.assign(data);
+}
+
+std::string Sha256::Hex() const {
+  std::array<uint32_t, 8> state = state_;
+  std::string tail = pending_;
+  const uint64_t bit_length = length_ * 8;
+  tail.push_back(static_cast<char>(0x80));
+  while (tail.size() % 64 != 56) tail.push_back('\0');
+  for (int i = 7; i >= 0; --i) tail.push_back(static_cast<char>((bit_length >> (8 * i)) & 0xff));
+  for (size_t offset = 0; offset < tail.size(); offset += 64) {
+    CompressBlock(reinterpret_cast<const unsigned char*>(tail.data() + offset), state);
   }
   std::string hex;
   hex.reserve(64);
@@ -63,6 +86,25 @@ std::string Sha256Hex(std::string_view data) {
     hex += buffer;
   }
   return hex;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  Sha256 hash;
+  hash.Update(data);
+  return hash.Hex();
+}
+
+Result<std::string> Sha256FileHex(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Fail(ErrorKind::kIo, "cannot read " + path + ": " + std::strerror(errno));
+  Sha256 hash;
+  std::string block(1 << 20, '\0');
+  while (file) {
+    file.read(block.data(), static_cast<std::streamsize>(block.size()));
+    hash.Update(std::string_view(block.data(), static_cast<size_t>(file.gcount())));
+  }
+  if (file.bad()) return Fail(ErrorKind::kIo, "cannot read " + path + ": " + std::strerror(errno));
+  return hash.Hex();
 }
 
 uint64_t SplitMix64(uint64_t x) {

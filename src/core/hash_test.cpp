@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "support/test_paths.h"
+
 namespace afbench {
 namespace {
 
@@ -16,6 +20,28 @@ TEST(Sha256Hex, MatchesNistVectors) {
 TEST(Sha256Hex, HandlesInputsAcrossBlockBoundaries) {
   EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, FedInPiecesOfAnySizeGivesTheOneShotDigest) {
+  std::string data;
+  for (int i = 0; i < 3000; ++i) data.push_back(static_cast<char>(i * 7));
+  for (size_t piece : {1u, 3u, 63u, 64u, 65u, 1000u}) {
+    Sha256 hash;
+    for (size_t at = 0; at < data.size(); at += piece) hash.Update(data.substr(at, piece));
+    EXPECT_EQ(hash.Hex(), Sha256Hex(data)) << piece;
+  }
+}
+
+TEST(Sha256FileHex, HashesTheFilesBytesAndNamesAFileItCannotRead) {
+  const auto path = testing::MakeTempDir() / "model.gguf";
+  const std::string bytes(3 << 20, 'g');  // more than one 1 MiB read
+  std::ofstream(path, std::ios::binary) << bytes;
+  const auto hashed = Sha256FileHex(path.string());
+  ASSERT_TRUE(hashed.has_value()) << hashed.error().message;
+  EXPECT_EQ(*hashed, Sha256Hex(bytes));
+  const auto missing = Sha256FileHex((path.parent_path() / "none.gguf").string());
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("none.gguf"), std::string::npos);
 }
 
 TEST(MixSeed, IsDeterministicAndOrderSensitive) {

@@ -161,6 +161,7 @@ void WriteLlamaKeys(const RunSpec& spec, ordered_json& out) {
                   {"chat_template", spec.llama.chat_template},
                   {"top_p", spec.llama.top_p},
                   {"force_format", spec.llama.force_format}};
+  if (!spec.model_sha256.empty()) out["llama"]["model_sha256"] = spec.model_sha256;
 }
 
 void ReadLlamaKeys(const json& object, RunSpec& spec) {
@@ -171,6 +172,7 @@ void ReadLlamaKeys(const json& object, RunSpec& spec) {
   Read(llama, "chat_template", spec.llama.chat_template);
   Read(llama, "top_p", spec.llama.top_p);
   Read(llama, "force_format", spec.llama.force_format);
+  spec.model_sha256 = llama.value("model_sha256", std::string());  // absent before format 4
 }
 
 }  // namespace

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <thread>
 
 #include "afbench/backends.h"
 #include "afbench/compliance.h"
+#include "afbench/hash.h"
 #include "afbench/lease.h"
 #include "afbench/llama_backend.h"
 #include "afbench/utc_time.h"
@@ -90,6 +92,27 @@ Status CheckBeforeStarting(const RunSpec& spec, const RunContext& context) {
   return {};
 }
 
+// llama/: the GGUF file's SHA-256, recorded in the spec when a Run starts; on resume a file that
+// changed since is refused (its replies would not be the same model's).
+Status RecordModelFile(RunSpec& spec, const std::string& run) {
+  if (!spec.model.starts_with("llama/")) return {};
+  const std::string path = LlamaBackendOptionsFor(spec, spec.model).model_path;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Fail(ErrorKind::kNotFound, run + ": llama model " + path + ": no such model file");
+  }
+  auto hash = Sha256FileHex(path);
+  if (!hash) return Unexpected{WithContext(hash.error(), run + ": llama model")};
+  if (!spec.model_sha256.empty() && spec.model_sha256 != *hash) {
+    return Fail(ErrorKind::kInvalidInput, run + ": " + path +
+                                              " changed since the run started (SHA-256 " +
+                                              spec.model_sha256.substr(0, 12) + "... then, " +
+                                              hash->substr(0, 12) + "... now): start a new run");
+  }
+  spec.model_sha256 = *hash;
+  return {};
+}
+
 // 53 bits: the seed must survive JSON readers that hold numbers as doubles.
 uint64_t DrawSeed() {
   std::random_device device;
@@ -126,6 +149,7 @@ Result<PreparedRun> PrepareNewRun(Store& store, RunSpec spec, const RunContext& 
   spec.planned_samples = static_cast<int64_t>(queries.size() * spec.tiers.size()) * spec.epochs;
   spec.base_url = BaseUrlInEffect(spec, context);
   AFBENCH_RETURN_IF_ERROR(CheckBeforeStarting(spec, context));
+  AFBENCH_RETURN_IF_ERROR(RecordModelFile(spec, "run"));
   const RunRecord run = NewRunRecord(spec, inputs->varied.scenario);
   AFBENCH_RETURN_IF_ERROR(store.CreateRun(run, queries));
   Notify(context, "run " + run.run_id + ": " + run.model + " on " + run.scenario + ", " +
@@ -174,6 +198,7 @@ Result<PreparedRun> PrepareResume(Store& store, const std::string& run_id,
   if (!queries) return Unexpected{queries.error()};
   Notify(context, "resuming run " + run_id + " (" + run->model + ", status " + run->status + ")");
   AFBENCH_RETURN_IF_ERROR(CheckBeforeStarting(*spec, context));  // a bad URL leaves the status be
+  AFBENCH_RETURN_IF_ERROR(RecordModelFile(*spec, "run " + run_id));
   NotifyEndpoint(*spec, context);
   AFBENCH_RETURN_IF_ERROR(store.SetRunStatus(run_id, "running", false));
   return PreparedRun{run_id, run->system_prompt, *spec, BuildPlan(*spec, *queries)};

@@ -111,6 +111,7 @@ Turn MakeTurn(int index, const Conversation& conversation, const std::string& pr
   turn.finish_reason = FinishReasonText(generation);
   turn.usage = generation.usage;
   turn.latency_ms = timed.latency_ms;
+  turn.served_model = generation.served_model;
   return turn;
 }
 

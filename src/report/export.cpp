@@ -29,7 +29,8 @@ ordered_json TurnJson(const Turn& turn) {
           {"output_tokens", turn.usage.output_tokens},
           {"cache_read_tokens", turn.usage.cache_read_tokens},
           {"cache_write_tokens", turn.usage.cache_write_tokens},
-          {"latency_ms", turn.latency_ms}};
+          {"latency_ms", turn.latency_ms},
+          {"served_model", turn.served_model}};
 }
 
 ordered_json SampleJson(const RunRecord& run, const StoredSample& sample) {

@@ -309,7 +309,10 @@ RunSummary SummarizeSamples(const RunRecord& run, const std::vector<StoredSample
       for (Outcome outcome : AllOutcomes()) tier.outcomes[outcome] = 0;
     }
     tier.outcomes[transcript.outcome]++;
-    for (const Turn& turn : transcript.turns) summary.usage += turn.usage;
+    for (const Turn& turn : transcript.turns) {
+      summary.usage += turn.usage;
+      if (!turn.served_model.empty()) summary.served_models[turn.served_model]++;
+    }
     summary.requests += sample.attempts;
     if (transcript.outcome == Outcome::kError) continue;
     const std::optional<bool> complied = ComplianceOf(sample, compliance_classifier);

@@ -320,6 +320,19 @@ void JudgesText(const RunSummary& summary, std::ostringstream& out) {
   }
 }
 
+// "served by: <model> (<n> turns), ...": what the provider said answered (nothing when it never
+// said).
+void ServedModelsText(const RunSummary& summary, std::ostringstream& out) {
+  if (summary.served_models.empty()) return;
+  out << "served by:";
+  const char* separator = " ";
+  for (const auto& [model, turns] : summary.served_models) {
+    out << separator << model << " (" << turns << " turns)";
+    separator = ", ";
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 std::string SummaryToJson(const RunSummary& summary) {
@@ -339,6 +352,7 @@ std::string SummaryToJson(const RunSummary& summary) {
                    {"cache_read_tokens", summary.usage.cache_read_tokens},
                    {"cache_write_tokens", summary.usage.cache_write_tokens},
                    {"requests", summary.requests}};
+  json["served_models"] = summary.served_models;
   json["samples"] = {{"planned", summary.planned_samples},
                      {"completed", summary.completed_samples}};
   json["compliance_classifier"] = summary.compliance_classifier;
@@ -397,6 +411,7 @@ std::string SummaryToText(const RunSummary& summary) {
   out << "\nusage: " << summary.usage.input_tokens << " input tokens ("
       << summary.usage.cache_read_tokens << " cache read), " << summary.usage.output_tokens
       << " output tokens, " << summary.requests << " requests\n";
+  ServedModelsText(summary, out);
   return out.str();
 }
 

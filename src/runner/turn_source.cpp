@@ -25,6 +25,7 @@ class TurnSlot final : public CallSlot {
     generation.finish = ParseFinishReasonText((*stored)->finish_reason);
     generation.raw_finish_reason = (*stored)->finish_reason;
     generation.usage = (*stored)->usage;
+    generation.served_model = (*stored)->served_model;
     return std::optional<Generation>(std::move(generation));
   }
 
@@ -44,6 +45,7 @@ class TurnSlot final : public CallSlot {
     turn_.finish_reason = FinishReasonText(generation);
     turn_.usage = generation.usage;
     turn_.latency_ms = stats.latency_ms;
+    turn_.served_model = generation.served_model;
   }
 
   Store& store_;

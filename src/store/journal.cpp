@@ -52,7 +52,8 @@ json TurnJson(const Entry& entry) {
           {"finish_reason", turn.finish_reason},
           {"usage", UsageJson(turn.usage)},
           {"latency_ms", turn.latency_ms},
-          {"attempts", entry.attempts}};
+          {"attempts", entry.attempts},
+          {"served_model", turn.served_model}};
 }
 
 json CallJson(const Entry& entry) {
@@ -86,6 +87,8 @@ Entry TurnFrom(const json& object) {
   entry.turn.usage = UsageFrom(object.at("usage"));
   entry.turn.latency_ms = object.at("latency_ms").get<int64_t>();
   entry.attempts = object.at("attempts").get<int64_t>();
+  // Journals written before format 4 have no served_model.
+  entry.turn.served_model = object.value("served_model", std::string());
   return entry;
 }
 

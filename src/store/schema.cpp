@@ -48,6 +48,7 @@ CREATE TABLE turns (
   latency_ms INTEGER NOT NULL,
   attempts INTEGER NOT NULL,
   created_at TEXT NOT NULL,
+  served_model TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_id, query_index, tier, epoch, turn_index)
 );
 CREATE TABLE samples (
@@ -154,11 +155,28 @@ Status CreateSchema(sqlite3* db) {
   return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
 }
 
-// Format 1 had no model_calls table, format 2 no leases table; CREATE IF NOT EXISTS adds what is
-// missing and changes nothing an older format relies on.
+Result<bool> TurnsHaveServedModel(sqlite3* db) {
+  auto statement = sqlite::Prepare(db,
+                                   "SELECT count(*) FROM pragma_table_info('turns') WHERE name = "
+                                   "'served_model'");
+  if (!statement) return Unexpected{statement.error()};
+  auto row = statement->Step();
+  if (!row) return Unexpected{row.error()};
+  return *row && statement->Int(0) > 0;
+}
+
+// Format 1 had no model_calls table, format 2 no leases table, format 3 no turns.served_model;
+// CREATE IF NOT EXISTS and ADD COLUMN add what is missing and change nothing an older format relies
+// on (turns stored before the upgrade have an empty served_model).
 Status Upgrade(sqlite3* db) {
   AFBENCH_RETURN_IF_ERROR(rows::CreateModelCallsTable(db));
   AFBENCH_RETURN_IF_ERROR(rows::CreateLeasesTable(db));
+  auto has_column = TurnsHaveServedModel(db);
+  if (!has_column) return Unexpected{has_column.error()};
+  if (!*has_column) {
+    AFBENCH_RETURN_IF_ERROR(
+        sqlite::Exec(db, "ALTER TABLE turns ADD COLUMN served_model TEXT NOT NULL DEFAULT ''"));
+  }
   return sqlite::Exec(db, "PRAGMA user_version = " + std::to_string(kSchemaVersion));
 }
 

@@ -60,12 +60,13 @@ Turn TurnFromRow(const sqlite::Statement& row, int first) {
   turn.usage.cache_read_tokens = row.Int(first + 7);
   turn.usage.cache_write_tokens = row.Int(first + 8);
   turn.latency_ms = row.Int(first + 9);
+  turn.served_model = row.Text(first + 10);
   return turn;
 }
 
 constexpr const char* kTurnColumns =
     "turn_index, request, prefill, response, finish_reason, input_tokens, output_tokens, "
-    "cache_read_tokens, cache_write_tokens, latency_ms";
+    "cache_read_tokens, cache_write_tokens, latency_ms, served_model";
 
 Label LabelFromRow(const sqlite::Statement& row, int first) {
   Label label;
@@ -149,8 +150,8 @@ Status InsertTurn(sqlite3* db, const std::string& run_id, const SampleKey& key, 
       "INSERT INTO turns (run_id, query_index, tier, epoch, turn_index, request, prefill, "
       "response, "
       "finish_reason, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
-      "latency_ms, attempts, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+      "latency_ms, attempts, created_at, served_model) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
   if (!statement) return Unexpected{statement.error()};
   BindKey(*statement, 1, run_id, key);
   statement->Bind(5, int64_t{turn.index}).Bind(6, turn.request).Bind(7, turn.prefill);
@@ -158,6 +159,7 @@ Status InsertTurn(sqlite3* db, const std::string& run_id, const SampleKey& key, 
   statement->Bind(10, turn.usage.input_tokens).Bind(11, turn.usage.output_tokens);
   statement->Bind(12, turn.usage.cache_read_tokens).Bind(13, turn.usage.cache_write_tokens);
   statement->Bind(14, turn.latency_ms).Bind(15, attempts).Bind(16, UtcNow());
+  statement->Bind(17, turn.served_model);
   return statement->Run();
 }
 

@@ -40,6 +40,7 @@ Turn MakeTurn(int index, const std::string& response) {
   turn.finish_reason = "stop";
   turn.usage = {100, 20, 80, 0};
   turn.latency_ms = 5;
+  turn.served_model = "gpt-4o-2024-08-06";
   return turn;
 }
 
@@ -79,6 +80,7 @@ TEST(Store, RoundTripsRunsQueriesTurnsSamplesAndLabels) {
   ASSERT_EQ(sample.transcript.turns.size(), 2u);
   EXPECT_EQ(sample.transcript.turns[1].response, binary_response);
   EXPECT_EQ(sample.transcript.turns[0].usage.cache_read_tokens, 80);
+  EXPECT_EQ(sample.transcript.turns[0].served_model, "gpt-4o-2024-08-06");
   EXPECT_EQ(sample.attempts, 3 + 1 + 2);
   ASSERT_EQ(sample.labels.size(), 1u);
   EXPECT_EQ(sample.labels[0].value, false);
@@ -94,6 +96,7 @@ TEST(Store, LoadTurnFindsOnlyTheStoredTurn) {
   ASSERT_TRUE(found.has_value());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->response, "hello");
+  EXPECT_EQ((*found)->served_model, "gpt-4o-2024-08-06");
   EXPECT_FALSE(store->LoadTurn("r1", key, 1)->has_value());
   EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kFree, 0}, 0)->has_value());
   EXPECT_FALSE(store->LoadTurn("r1", SampleKey{0, Tier::kPaid, 1}, 0)->has_value());
@@ -297,6 +300,7 @@ TEST(Store, ImportsItsJournalOnceAndKeepsAnUnreadableLineNamingIt) {
   ASSERT_TRUE(loaded.has_value() && loaded->has_value());
   EXPECT_EQ((*loaded)->response, turn.response);
   EXPECT_EQ((*loaded)->usage.input_tokens, turn.usage.input_tokens);
+  EXPECT_EQ((*loaded)->served_model, turn.served_model);
   auto stored_call = store->LoadModelCall(key);
   ASSERT_TRUE(stored_call.has_value() && stored_call->has_value());
   EXPECT_EQ((*stored_call)->generation.text, "vote");
@@ -343,6 +347,29 @@ TEST(Store, UpgradesAnOlderFormatInPlaceKeepingItsRuns) {
   ASSERT_TRUE(taken.has_value()) << taken.error().message;
   EXPECT_FALSE(taken->has_value());
   EXPECT_TRUE(store->CountModelCalls("r1", "judge/").has_value());
+}
+
+// Format 3 had no turns.served_model: its turns read back with an empty one, new turns keep theirs.
+TEST(Store, UpgradesFormatThreeTurnsWithAnEmptyServedModel) {
+  auto path = MakeTempDir() / "afbench.db";
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store->CreateRun(MakeRun("r1", "2026-12-03T00:00:00Z"), {{0, "q", 1}}));
+    ASSERT_TRUE(store->SaveTurn("r1", {0, Tier::kFree, 0}, MakeTurn(0, "old"), 1));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE turns DROP COLUMN served_model; PRAGMA user_version = 3",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(path);
+  auto old = store->LoadTurn("r1", {0, Tier::kFree, 0}, 0);
+  ASSERT_TRUE(old.has_value() && old->has_value()) << (old ? "" : old.error().message);
+  EXPECT_EQ((*old)->response, "old");
+  EXPECT_EQ((*old)->served_model, "");
+  ASSERT_TRUE(store->SaveTurn("r1", {0, Tier::kPaid, 0}, MakeTurn(0, "new"), 1));
+  EXPECT_EQ((*store->LoadTurn("r1", {0, Tier::kPaid, 0}, 0))->served_model, "gpt-4o-2024-08-06");
 }
 
 }  // namespace

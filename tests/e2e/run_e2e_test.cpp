@@ -62,6 +62,9 @@ TEST(RunE2e, Advbench50CompletesWithBothTiersTheGapAndEveryOutcome) {
   EXPECT_LT(summary["gap"]["mcnemar_p"].get<double>(), 0.01);
   EXPECT_GT(summary["usage"]["input_tokens"].get<int64_t>(), 0);
   EXPECT_EQ(summary["usage"]["requests"].get<size_t>(), server.RequestIds().size());
+  // The server names the model that answered (it echoes the request's): every turn records it.
+  ASSERT_EQ(summary["served_models"].size(), 1u) << summary["served_models"];
+  EXPECT_GE(summary["served_models"]["scripted"].get<int64_t>(), 100);
 }
 
 TEST(RunE2e, ExportWritesEveryTranscriptAsJsonlAndCsv) {

@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
 #include <thread>
 
+#include "afbench/hash.h"
 #include "support/afbench_command.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
@@ -252,6 +254,27 @@ TEST_F(AfbenchRunInProcess, ForceFormatKeepsEveryReplyInTheTagStructure) {
           << "a reply of " << response.size() << " bytes opens no block";
     }
   }
+}
+
+// The run records what produced it: the GGUF's SHA-256 (issue 17); a resume refuses a file that
+// changed since, because its replies would be another model's.
+TEST_F(AfbenchRunInProcess, RecordsTheModelFilesHashAndRefusesToResumeWithAChangedFile) {
+  const std::filesystem::path model = dir_ / "mine.gguf";
+  std::filesystem::copy_file(*model_dir_ / "tiny.gguf", model);
+  std::vector<std::string> args = RunArgs(1, 8, "5");
+  args[2] = "llama/" + model.string();
+  const CommandResult run = Afbench(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json summary = Summary(db_);
+  const auto hash = Sha256FileHex(model.string());
+  ASSERT_TRUE(hash.has_value());
+  EXPECT_EQ(summary["run"]["config"]["llama"]["model_sha256"], *hash);
+
+  std::ofstream(model, std::ios::binary | std::ios::app) << 'x';
+  const CommandResult resume =
+      Afbench({"run", "--resume", summary["run_id"].get<std::string>(), "--db", db_.string()});
+  EXPECT_EQ(resume.exit_code, 2) << resume.err;
+  EXPECT_NE(resume.err.find("changed since the run started"), std::string::npos) << resume.err;
 }
 
 TEST_F(AfbenchRunInProcess, EngineFlagsWithAnotherProviderAndAMissingModelAreErrors) {
