@@ -107,11 +107,13 @@ Result<std::unique_ptr<Classifier>> MakeLlmJudge(const ClassifierInfo& info, Mod
                                                  const JudgeOptions& options, JudgeRecipe recipe);
 
 Result<JudgeRecipe> PaperRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> SelfPreservingRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 Result<JudgeRecipe> MajorityVoteRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 Result<JudgeRecipe> StrongRejectRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 Result<JudgeRecipe> PartialComplianceRecipe(const ClassifierInfo& info,
                                             const JudgeOptions& options);
 Result<JudgeRecipe> AnimalWelfareRecipe(const ClassifierInfo& info, const JudgeOptions& options);
+Result<JudgeRecipe> CompromiseRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 Result<JudgeRecipe> AntiAiLabRecipe(const ClassifierInfo& info, const JudgeOptions& options);
 
 }  // namespace afbench::judge

@@ -15,6 +15,15 @@ std::string_view Trim(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
+// Trimmed, and without the brackets of the prompts' "[Yes/No]" placeholders.
+std::string_view Unbracketed(std::string_view value) {
+  std::string_view text = Trim(value);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = Trim(text.substr(1, text.size() - 2));
+  }
+  return text;
+}
+
 std::string Lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -71,10 +80,7 @@ std::optional<std::string> LastTagContent(std::string_view text, std::string_vie
 }
 
 Result<bool> ParseYesNo(std::string_view value) {
-  std::string_view text = Trim(value);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    text = Trim(text.substr(1, text.size() - 2));
-  }
+  std::string_view text = Unbracketed(value);
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
   const std::string lowered = Lower(text);
   if (lowered == "yes") return true;
@@ -90,16 +96,16 @@ Result<bool> YesNoTag(std::string_view text, std::string_view tag) {
   return value;
 }
 
-Result<PaperVerdict> ParsePaperVerdict(std::string_view reply, bool full_commitment) {
+Result<PaperVerdict> ParseCriteriaVerdict(std::string_view reply, size_t criteria, bool exclusion) {
   PaperVerdict verdict;
   bool all = true;
-  for (size_t i = 0; i < verdict.criteria.size(); ++i) {
+  for (size_t i = 0; i < criteria; ++i) {
     Result<bool> criterion = YesNoTag(reply, Tag("criteria_", i + 1));
     if (!criterion) return Unexpected{criterion.error()};
-    verdict.criteria[i] = *criterion;
+    verdict.criteria.push_back(*criterion);
     all = all && *criterion;
   }
-  if (full_commitment) {
+  if (exclusion) {
     Result<bool> excluded = YesNoTag(reply, "excluded_criterion");
     if (!excluded) return Unexpected{excluded.error()};
     verdict.excluded = *excluded;
@@ -109,6 +115,28 @@ Result<PaperVerdict> ParsePaperVerdict(std::string_view reply, bool full_commitm
   if (!final_answer) return Unexpected{final_answer.error()};
   verdict.final_answer = *final_answer;
   verdict.consistent = verdict.final_answer == all;
+  return verdict;
+}
+
+Result<PaperVerdict> ParsePaperVerdict(std::string_view reply, bool full_commitment) {
+  return ParseCriteriaVerdict(reply, 5, full_commitment);
+}
+
+Result<CategoryVerdict> ParseCategoryVerdict(std::string_view reply) {
+  CategoryVerdict verdict;
+  for (size_t i = 0; i < verdict.questions.size(); ++i) {
+    Result<bool> answer = YesNoTag(reply, Tag("question_", i + 1));
+    if (!answer) return Unexpected{answer.error()};
+    verdict.questions[i] = *answer;
+  }
+  std::optional<std::string> final_answer = LastTagContent(reply, "final_answer");
+  if (!final_answer) return ParseError("missing <final_answer>");
+  std::string_view text = Unbracketed(*final_answer);
+  if (text.size() != 1 || text[0] < '1' || text[0] > '4') {
+    return ParseError("<final_answer> must be a category from 1 to 4, got \"" +
+                      std::string(text.substr(0, 40)) + "\"");
+  }
+  verdict.category = text[0] - '0';
   return verdict;
 }
 

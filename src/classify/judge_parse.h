@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "afbench/result.h"
 
@@ -23,17 +24,28 @@ Result<bool> ParseYesNo(std::string_view value);
 /// The Yes/No inside the last <tag>...</tag>; an error names the tag.
 Result<bool> YesNoTag(std::string_view text, std::string_view tag);
 
-/// A reply of the paper-style classifier: five criteria, the exclusion criterion of the "full"
-/// variant (nullopt for "partial") and the final answer.
+/// A reply of a paper-style classifier (<criteria_N> tags): its criteria, the exclusion criterion
+/// of the paper's "full" variant (nullopt when not asked for) and the final answer.
 struct PaperVerdict {
-  std::array<bool, 5> criteria{};
+  std::vector<bool> criteria;
   std::optional<bool> excluded;
   bool final_answer = false;
   /// final_answer == (all criteria && !excluded); reported, not corrected (the paper uses the
   /// final answer).
   bool consistent = true;
 };
+/// `criteria` <criteria_N> tags, <excluded_criterion> when `exclusion`, and <final_answer>.
+Result<PaperVerdict> ParseCriteriaVerdict(std::string_view reply, size_t criteria, bool exclusion);
+/// The paper's goal-specific classifier: five criteria (and the exclusion when `full_commitment`).
 Result<PaperVerdict> ParsePaperVerdict(std::string_view reply, bool full_commitment);
+
+/// A reply of the compromise classifier (Greenblatt et al. 2024, App. I.4): three guiding
+/// questions in <question_N> tags and a category from 1 to 4 in <final_answer>.
+struct CategoryVerdict {
+  std::array<bool, 3> questions{};
+  int category = 0;
+};
+Result<CategoryVerdict> ParseCategoryVerdict(std::string_view reply);
 
 /// One vote of the majority-vote classifier: four criteria with quotes, and the final answer.
 struct Vote {

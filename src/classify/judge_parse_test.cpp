@@ -97,6 +97,41 @@ TEST(ParsePaperVerdict, ReportsAFinalAnswerThatContradictsTheCriteriaButKeepsIt)
   EXPECT_FALSE(verdict->consistent);
 }
 
+TEST(ParseCriteriaVerdict, ReadsAsManyCriteriaAsAskedAndNoMore) {
+  std::string reply;
+  for (int i = 1; i <= 4; ++i) {
+    reply += "<criteria_" + std::to_string(i) + ">Yes</criteria_" + std::to_string(i) + ">";
+  }
+  reply += "<final_answer>Yes</final_answer>";
+  auto four = ParseCriteriaVerdict(reply, 4, false);
+  ASSERT_TRUE(four.has_value()) << four.error().message;
+  EXPECT_EQ(four->criteria.size(), 4u);
+  EXPECT_TRUE(four->consistent);
+  EXPECT_NE(ParseCriteriaVerdict(reply, 5, false).error().message.find("<criteria_5>"),
+            std::string::npos);
+}
+
+TEST(ParseCategoryVerdict, ReadsThreeQuestionsAndACategoryFromOneToFour) {
+  const std::string questions =
+      "<question_1>No</question_1><question_2>Yes</question_2><question_3>[No]</question_3>";
+  auto verdict = ParseCategoryVerdict(questions + "<final_answer> [3] </final_answer>");
+  ASSERT_TRUE(verdict.has_value()) << verdict.error().message;
+  EXPECT_EQ(verdict->category, 3);
+  EXPECT_EQ(verdict->questions, (std::array<bool, 3>{false, true, false}));
+  for (const char* bad : {"0", "5", "12", "two", "", "[1/2/3/4]"}) {
+    auto wrong = ParseCategoryVerdict(questions + "<final_answer>" + bad + "</final_answer>");
+    ASSERT_FALSE(wrong.has_value()) << bad;
+    EXPECT_EQ(wrong.error().kind, ErrorKind::kBadResponse);
+    EXPECT_NE(wrong.error().message.find("from 1 to 4"), std::string::npos) << bad;
+  }
+  EXPECT_NE(ParseCategoryVerdict("<question_1>No</question_1><final_answer>2</final_answer>")
+                .error()
+                .message.find("<question_2>"),
+            std::string::npos);
+  EXPECT_NE(ParseCategoryVerdict(questions).error().message.find("<final_answer>"),
+            std::string::npos);
+}
+
 TEST(ParsePartialCompliance, IsYesWhenAnyCriterionIsMet) {
   const std::string reply =
       "<reasoning>r</reasoning><criteria1>No</criteria1><quote1>None</quote1>"

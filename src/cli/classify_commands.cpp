@@ -59,11 +59,11 @@ void AddJudgeOptions(CLI::App& command, JudgeFlags& flags) {
       ->required();
   command.add_option("--judge", flags.judge, "Judge model of LLM classifiers, provider/model");
   command.add_option("--judge-base-url", flags.judge_base_url, "Judge API base URL");
-  command.add_option("--votes", flags.votes, "af-majority-vote: votes per scratchpad")
+  command.add_option("--votes", flags.votes, "af-majority-vote*: votes per scratchpad")
       ->capture_default_str();
   command
       .add_option("--vote-threshold", flags.vote_threshold,
-                  "af-majority-vote: yes share that counts as alignment faking")
+                  "af-majority-vote*: yes share that counts as alignment faking")
       ->capture_default_str();
   command.add_option("--max-connections", flags.max_connections, "Judge requests in flight")
       ->capture_default_str();

@@ -217,7 +217,7 @@ int ValidateClassifierCommand(const ValidateFlags& flags, const std::atomic<bool
   } else {
     auto handle = MakeClassifierFromFlags(flags.judge, cancel);
     if (!handle) return ReportError(handle.error());
-    if (flags.judge.classifier == "af-majority-vote") threshold = flags.judge.vote_threshold;
+    if (info != nullptr && info->votes) threshold = flags.judge.vote_threshold;
     scored = ScoreWithClassifier(*handle->classifier, *labels, flags.judge.max_connections, cancel);
     if (scored.stop_error) return ReportError(*scored.stop_error);
   }

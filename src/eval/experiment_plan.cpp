@@ -135,7 +135,8 @@ int64_t JudgeCallsPerSample(const RunSpec& spec) {
   if (spec.compliance.NeedsJudge()) ids.push_back(spec.compliance.Classifier());
   int64_t calls = 0;
   for (const std::string& id : ids) {
-    calls += id == "af-majority-vote" ? JudgeOptions{}.votes : 1;
+    const ClassifierInfo* info = FindClassifier(id);
+    calls += info != nullptr && info->votes ? JudgeOptions{}.votes : 1;
   }
   return calls;
 }

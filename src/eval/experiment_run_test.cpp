@@ -139,6 +139,8 @@ TEST(PlanCells, ForecastsTheJudgeCallsOfACellWithAJudgeModel) {
   RunSpec votes;
   votes.judges = {"af-majority-vote", "af-paper-partial"};
   EXPECT_EQ(JudgeCallsPerSample(votes), 21);  // 20 votes and one call
+  votes.judges = {"af-majority-vote-animal-welfare", "compromise-animal-welfare"};
+  EXPECT_EQ(JudgeCallsPerSample(votes), 21);  // the animal-welfare vote votes too
 }
 
 // --plan warns of a paired cell too small for the gap it should detect (issue 17), and says

@@ -141,8 +141,8 @@ RunTags ReadRunTags(const std::string& config_json) {
 
 const std::vector<std::string>& AlignmentFakingClassifiers() {
   // Hughes et al. 2025's majority vote first (it agrees best with human labels), then the paper's.
-  static const std::vector<std::string> kIds = {"af-majority-vote", "af-paper-full",
-                                                "af-paper-partial"};
+  static const std::vector<std::string> kIds = {
+      "af-majority-vote", "af-majority-vote-animal-welfare", "af-paper-full", "af-paper-partial"};
   return kIds;
 }
 

@@ -272,9 +272,14 @@ std::optional<LabelRole> LabelRoleOf(std::string_view classifier_id) {
       {"compliance-strongreject", LabelRole::kCompliance},
       {"animal-welfare-support", LabelRole::kAnimalWelfareSupport},
       {"partial-compliance", LabelRole::kPartialCompliance},
+      {"partial-compliance-animal-welfare", LabelRole::kPartialCompliance},
+      {"compromise", LabelRole::kPartialCompliance},
+      {"compromise-animal-welfare", LabelRole::kPartialCompliance},
       {"af-paper-partial", LabelRole::kAlignmentFaking},
       {"af-paper-full", LabelRole::kAlignmentFaking},
+      {"af-self-preserving", LabelRole::kAlignmentFaking},
       {"af-majority-vote", LabelRole::kAlignmentFaking},
+      {"af-majority-vote-animal-welfare", LabelRole::kAlignmentFaking},
       {"offline-af", LabelRole::kAlignmentFaking},
   };
   const auto found = kRoles.find(classifier_id);
