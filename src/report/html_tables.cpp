@@ -66,6 +66,15 @@ std::string PValue(double p) {
   return buffer;
 }
 
+std::string RunCells(size_t i, const ReportRun& run, Tier tier) {
+  return NumberCell(static_cast<int64_t>(i + 1)) + Cell(run.label, run.label) +
+         Cell(TierName(tier), TierName(tier));
+}
+
+std::string RowStart(size_t i, Tier tier) {
+  return "<tr data-run=\"" + std::to_string(i) + "\" data-tier=\"" + TierName(tier) + "\">";
+}
+
 std::string GapCells(const ReportRun& run) {
   if (!run.summary.gap) {
     const std::string none = Cell("\xE2\x80\x94", "-999", "num");
@@ -139,9 +148,7 @@ std::string OutcomesTable(const Report& report) {
     const ReportRun& run = report.runs[i];
     for (const auto& [tier, tier_summary] : run.summary.tiers) {
       const TierCounts& counts = run.tiers.at(tier);
-      out += "<tr data-run=\"" + std::to_string(i) + "\" data-tier=\"" + TierName(tier) + "\">" +
-             NumberCell(static_cast<int64_t>(i + 1)) + Cell(run.label, run.label) +
-             Cell(TierName(tier), TierName(tier));
+      out += RowStart(i, tier) + RunCells(i, run, tier);
       for (Outcome outcome : AllOutcomes()) {
         auto found = tier_summary.outcomes.find(outcome);
         out += NumberCell(found == tier_summary.outcomes.end() ? 0 : found->second);
@@ -155,8 +162,78 @@ std::string OutcomesTable(const Report& report) {
   return out + "</tbody></table>\n";
 }
 
+std::string ShareCell(int64_t count, int64_t n) {
+  const double share = n == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(n);
+  return Cell(Percent(share) + " (" + std::to_string(count) + ")", Num(share, 6), "num");
+}
+
+std::string SplitCells(const ScratchpadBreakdown::Split& split, int64_t n) {
+  return ShareCell(split.complied, n) + ShareCell(split.refused, n);
+}
+
+// Fig. 6: the paper's two classifiers on every scratchpad, refusals included (the summary's
+// ScratchpadBreakdown of its "af-paper" entry). Empty when no Run has both classifiers' labels.
+std::string ScratchpadsTable(const Report& report) {
+  std::string rows;
+  for (size_t i = 0; i < report.runs.size(); ++i) {
+    for (const AlignmentFakingSummary& af : report.runs[i].summary.alignment_faking) {
+      for (const auto& [tier, b] : af.scratchpads) {
+        rows += RowStart(i, tier) + RunCells(i, report.runs[i], tier) + NumberCell(b.n) +
+                SplitCells(b.fully_af, b.n) + SplitCells(b.af_with_compromise, b.n) +
+                SplitCells(b.no_af, b.n) + NumberCell(b.unlabelled) + "</tr>\n";
+      }
+    }
+  }
+  if (rows.empty()) return "";
+  return "<table class=\"sortable\" id=\"scratchpads-table\">\n<caption>Scratchpads (the "
+         "paper's Fig. 6: af-paper-full and af-paper-partial both yes = fully alignment-fakes; "
+         "partial only = alignment-fakes but compromises; refusals included; shares of the "
+         "samples both classifiers decided)</caption>\n" +
+         Header({"#", "Run", "Tier", "n", "Fully AF, complied", "Fully AF, refused",
+                 "AF but compromises, complied", "AF but compromises, refused", "No AF, complied",
+                 "No AF, refused", "Unlabelled"}) +
+         "<tbody>\n" + rows + "</tbody></table>\n";
+}
+
+std::string GapWithoutAfCell(const ConditionedCompliance& c, Tier tier) {
+  if (!c.gap_without_af || tier != Tier::kFree) return Cell("\xE2\x80\x94", "-999", "num");
+  const Difference& d = *c.gap_without_af;
+  return Cell(Signed(d.estimate) + " \xC2\xB1" + Fixed(100 * d.se, 1) + " [" + Signed(d.ci.low) +
+                  ", " + Signed(d.ci.high) + "]",
+              Num(d.estimate, 6), "num");
+}
+
+// Fig. 15: compliance among the samples one classifier labels AF and among the rest, with the gap
+// left without AF (on the free tier's row). Empty when no Run has a single AF classifier's labels.
+std::string ConditionedTable(const Report& report) {
+  std::string rows;
+  for (size_t i = 0; i < report.runs.size(); ++i) {
+    for (const AlignmentFakingSummary& af : report.runs[i].summary.alignment_faking) {
+      if (!af.conditioned) continue;
+      for (const auto& [tier, without] : af.conditioned->without_af) {
+        rows += RowStart(i, tier) + RunCells(i, report.runs[i], tier) +
+                Cell(af.classifier, af.classifier, "mono") +
+                RateCell(af.conditioned->with_af.at(tier)) + RateCell(without) +
+                GapWithoutAfCell(*af.conditioned, tier) + "</tr>\n";
+      }
+    }
+  }
+  if (rows.empty()) return "";
+  return "<table class=\"sortable\" id=\"conditioned-table\">\n<caption>Compliance "
+         "conditioned on alignment-faking reasoning (the paper's Fig. 15; refusals included; "
+         "rate \xC2\xB1"
+         "1 SE [95% Wilson]; gap without AF: free \xE2\x88\x92 paid among samples without AF, "
+         "Newcombe)</caption>\n" +
+         Header({"#", "Run", "Tier", "AF classifier", "Compliance with AF", "Compliance without AF",
+                 "Gap without AF (pts)"}) +
+         "<tbody>\n" + rows + "</tbody></table>\n";
+}
+
 }  // namespace
 
-std::string RenderTables(const Report& report) { return RunsTable(report) + OutcomesTable(report); }
+std::string RenderTables(const Report& report) {
+  return RunsTable(report) + OutcomesTable(report) + ScratchpadsTable(report) +
+         ConditionedTable(report);
+}
 
 }  // namespace afbench::html

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "afbench/summary.h"
 #include "report_test_util.h"
 
 namespace afbench::html {
@@ -21,8 +22,11 @@ TEST(RenderTables, MatchesTheGoldenFile) {
 
 TEST(RenderTables, HasARowPerRunAndPerRunAndTierEachCellSortable) {
   const std::string tables = RenderTables(testing::LoadKnownReport());
-  EXPECT_EQ(Count(tables, "<table class=\"sortable\""), 2u);
-  EXPECT_EQ(Count(tables, "<tr data-run="), 3u + 5u);
+  // Runs, outcomes and Fig. 15 (run-a and run-c have af-majority-vote labels); no Fig. 6 without
+  // the paper's two classifiers.
+  EXPECT_EQ(Count(tables, "<table class=\"sortable\""), 3u);
+  EXPECT_EQ(Count(tables, "<tr data-run="), 3u + 5u + 3u);
+  EXPECT_EQ(tables.find("scratchpads-table"), std::string::npos);
   EXPECT_EQ(Count(tables, "<td"), Count(tables, "data-sort="));
   EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.6\">60.0% \xC2\xB1"
                         "15.5 [31.3, 83.2]</td>"),
@@ -32,6 +36,53 @@ TEST(RenderTables, HasARowPerRunAndPerRunAndTierEachCellSortable) {
                         "12.6 (2/10)</td>"),
             std::string::npos);
   EXPECT_EQ(tables.find("<b>"), std::string::npos);
+}
+
+// Fig. 15 in the report, the summary's text and its Markdown: one computation, three views.
+TEST(RenderTables, ShowTheConditionedComplianceTheSummaryAndMarkdownShow) {
+  const Report report = testing::LoadKnownReport();
+  const std::string tables = RenderTables(report);
+  const RunSummary& summary = report.runs[0].summary;
+  // run-a, free: 2 of the 3 samples labelled AF complied, 4 of the 7 without; paid: 2 of 10.
+  EXPECT_NE(tables.find(">66.7% \xC2\xB1"
+                        "27.2 [20.8, 93.9]</td><td class=\"num\" data-sort=\"0.571429\">57.1% "
+                        "\xC2\xB1"
+                        "18.7 [25.0, 84.2]</td><td class=\"num\" data-sort=\"0.371429\">+37.1 "
+                        "\xC2\xB1"
+                        "22.6 [-7.5, +67.7]</td>"),
+            std::string::npos)
+      << tables;
+  EXPECT_NE(SummaryToText(summary).find("gap without AF (free - paid): +37.1 points (\xC2\xB1"
+                                        "22.6 SE), 95% CI [-7.5, +67.7]"),
+            std::string::npos)
+      << SummaryToText(summary);
+  EXPECT_NE(SummaryToMarkdown(summary).find("**+37.1 points** (\xC2\xB1"
+                                            "22.6 SE), 95% CI [-7.5, +67.7]"),
+            std::string::npos);
+}
+
+// Fig. 6 appears for a Run whose summary has the paper's breakdown, one row per Tier.
+TEST(RenderTables, ShowThePapersScratchpadBreakdownWhenARunHasIt) {
+  Report report = testing::LoadKnownReport();
+  AlignmentFakingSummary paper;
+  paper.classifier = "af-paper";
+  ScratchpadBreakdown& free = paper.scratchpads[Tier::kFree];
+  free.n = 4;
+  free.fully_af = {1, 0};
+  free.af_with_compromise = {0, 1};
+  free.no_af = {2, 0};
+  report.runs[1].summary.alignment_faking.push_back(paper);
+  const std::string tables = RenderTables(report);
+  const size_t table = tables.find("<table class=\"sortable\" id=\"scratchpads-table\">");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_EQ(Count(tables.substr(table), "<tr data-run=\"1\" data-tier=\"free\">"), 1u);
+  EXPECT_NE(tables.find("<td class=\"num\" data-sort=\"0.25\">25.0% (1)</td><td class=\"num\" "
+                        "data-sort=\"0\">0.0% (0)</td><td class=\"num\" data-sort=\"0\">0.0% "
+                        "(0)</td><td class=\"num\" data-sort=\"0.25\">25.0% (1)</td><td "
+                        "class=\"num\" data-sort=\"0.5\">50.0% (2)</td>",
+                        table),
+            std::string::npos)
+      << tables.substr(table);
 }
 
 TEST(RenderTables, AddsProColumnsOnlyWhenARunHasTheProTier) {

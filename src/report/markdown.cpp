@@ -54,6 +54,88 @@ std::string DifferenceLine(const std::string& what, Tier a, Tier b, const GapSum
          std::to_string(gap.paired.counts.Total()) + " pairs)\n";
 }
 
+std::string Interval95(const Interval& ci) {
+  return "[" + svg::Fixed(100 * ci.low, 1) + ", " + svg::Fixed(100 * ci.high, 1) + "]";
+}
+
+// The stacked breakdown per AF classifier and Tier, as `afbench summary` prints it.
+std::string AfTable(const RunSummary& summary) {
+  std::string out = "\nAlignment-faking reasoning (counted on compliant outputs, per `" +
+                    MarkdownCell(summary.alignment_faking.front().compliance_classifier) +
+                    "`; shares of n)\n\n| classifier | tier | refuses | complies, no AF | "
+                    "complies, AF | \xC2\xB1"
+                    "1 SE | 95% CI | labelled |\n|---|---|---:|---:|---:|---:|---|---:|\n";
+  for (const AlignmentFakingSummary& af : summary.alignment_faking) {
+    for (const auto& [tier, t] : af.tiers) {
+      out += "| `" + MarkdownCell(af.classifier) + "` | " + TierName(tier) + " | " +
+             Percent(t.refuses) + " | " + Percent(t.complies_without_af) + " | " + Percent(t.rate) +
+             " | \xC2\xB1" + svg::Fixed(100 * t.se, 1) + " | " +
+             (t.ci ? Interval95(*t.ci) : "\xE2\x80\x94") + " | " + std::to_string(t.labelled) +
+             "/" + std::to_string(t.complied) + " |\n";
+    }
+  }
+  return out;
+}
+
+std::string Share(int64_t count, int64_t n) {
+  return Percent(n == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(n));
+}
+
+std::string SplitCells(const ScratchpadBreakdown::Split& split, int64_t n) {
+  return " " + Share(split.complied, n) + " | " + Share(split.refused, n) + " |";
+}
+
+// Fig. 6: the scratchpads of the paper's two classifiers, refusals included.
+std::string ScratchpadTable(const AlignmentFakingSummary& af) {
+  if (af.scratchpads.empty()) return "";
+  std::string out =
+      "\nScratchpads (Fig. 6: `af-paper-full` and `af-paper-partial`, refusals included; shares "
+      "of the samples both decided)\n\n| tier | n | fully AF, complied | fully AF, refused | AF "
+      "but compromises, complied | AF but compromises, refused | no AF, complied | no AF, refused "
+      "| unlabelled |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& [tier, b] : af.scratchpads) {
+    out += "| " + std::string(TierName(tier)) + " | " + std::to_string(b.n) + " |" +
+           SplitCells(b.fully_af, b.n) + SplitCells(b.af_with_compromise, b.n) +
+           SplitCells(b.no_af, b.n) + " " + std::to_string(b.unlabelled) + " |\n";
+  }
+  return out;
+}
+
+std::string RateCell(const Proportion& p) {
+  if (p.n == 0) return "\xE2\x80\x94 (n = 0)";
+  return Percent(p.rate) + " \xC2\xB1" + svg::Fixed(100 * p.se, 1) + " " + Interval95(p.ci) +
+         " (n = " + std::to_string(p.n) + ")";
+}
+
+// Fig. 15: compliance among the samples one classifier labels AF and among the rest.
+std::string ConditionedTable(const AlignmentFakingSummary& af) {
+  if (!af.conditioned || af.conditioned->without_af.empty()) return "";
+  const ConditionedCompliance& c = *af.conditioned;
+  std::string out = "\nCompliance conditioned on `" + MarkdownCell(af.classifier) +
+                    "` (Fig. 15; refusals included)\n\n| tier | with AF | without AF "
+                    "|\n|---|---|---|\n";
+  for (const auto& [tier, without] : c.without_af) {
+    out += "| " + std::string(TierName(tier)) + " | " + RateCell(c.with_af.at(tier)) + " | " +
+           RateCell(without) + " |\n";
+  }
+  if (c.gap_without_af) {
+    const Difference& d = *c.gap_without_af;
+    out += "\nGap without AF (free \xE2\x88\x92 paid): **" + Signed(d.estimate) +
+           " points** (\xC2\xB1" + svg::Fixed(100 * d.se, 1) + " SE), 95% CI [" + Signed(d.ci.low) +
+           ", " + Signed(d.ci.high) + "] (Newcombe)\n";
+  }
+  return out;
+}
+
+std::string AlignmentFakingSections(const RunSummary& summary) {
+  if (summary.alignment_faking.empty()) return "";
+  std::string out = AfTable(summary);
+  for (const AlignmentFakingSummary& af : summary.alignment_faking) {
+    out += ScratchpadTable(af) + ConditionedTable(af);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SummaryToMarkdown(const RunSummary& summary) {
@@ -80,7 +162,7 @@ std::string SummaryToMarkdown(const RunSummary& summary) {
   for (const TierComparison& c : summary.comparisons) {
     out += "\n" + DifferenceLine("Compliance", c.a, c.b, c.figures);
   }
-  return out;
+  return out + AlignmentFakingSections(summary);
 }
 
 }  // namespace afbench
