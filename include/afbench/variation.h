@@ -89,11 +89,19 @@ struct Variation {
   std::vector<Patch> patches;
   RunChanges run;
   std::vector<PaperResult> paper;
+  /// What produced a generated variation (`afbench variations paraphrase`): generator model,
+  /// prompt hash, seed, afbench version and commit, source prompt hash. Empty for hand-written
+  /// ones.
+  std::map<std::string, std::string> provenance;
 };
 
 /// Parses a variation file. Errors are kInvalidInput "variation: <path>:<line>: <what>"; unknown
 /// keys are errors, so a misspelt field is never ignored.
 Result<Variation> ParseVariation(std::string_view yaml_text, const std::filesystem::path& path);
+
+/// `variation` as a variation file that ParseVariation reads back to the same Variation (patch
+/// line numbers aside). Multi-line texts are literal blocks, the rest double-quoted.
+std::string VariationToYaml(const Variation& variation);
 
 /// Every `*.yaml` under `dir`, sorted by name. A malformed file is an error.
 Result<std::vector<Variation>> ListVariations(const std::filesystem::path& dir);

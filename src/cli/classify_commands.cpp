@@ -14,24 +14,6 @@
 namespace afbench::cli {
 namespace {
 
-// The only place a judge's API key is read: from the provider's environment variable, into memory.
-Result<std::unique_ptr<Backend>> JudgeBackend(const JudgeFlags& flags) {
-  BackendOptions options;
-  options.spec = flags.judge;
-  options.base_url = flags.judge_base_url;
-  options.base_url_named = true;  // the flag or the provider's variable: the user's own choice
-  options.stream = flags.stream;
-  auto spec = ParseModelSpec(flags.judge);
-  if (!spec) return Unexpected{spec.error()};
-  for (const BackendInfo& info : BackendTable()) {
-    if (spec->first != info.provider) continue;
-    if (const char* key = std::getenv(info.api_key_env)) options.api_key = key;
-    const char* base_url = std::getenv(info.base_url_env);
-    if (options.base_url.empty() && base_url != nullptr) options.base_url = base_url;
-  }
-  return MakeBackend(options);
-}
-
 void PrintReplays(const ClientUsage& usage) {
   std::printf("judge calls: %lld answered from the store, %lld sent (%lld failed)\n",
               static_cast<long long>(usage.replayed),
@@ -112,7 +94,7 @@ Result<ClassifierHandle> MakeClassifierFromFlags(const JudgeFlags& flags,
   ClassifierHandle handle;
   handle.info = FindClassifier(flags.classifier);
   if (handle.info->needs_judge && !flags.judge.empty()) {
-    auto backend = JudgeBackend(flags);
+    auto backend = BackendForSpec(flags.judge, flags.judge_base_url, flags.stream);
     if (!backend) return Unexpected{backend.error()};
     handle.judge = std::move(backend).value();
     handle.client = std::make_unique<ModelClient>(*handle.judge, JudgeClientOptions(flags, cancel));

@@ -157,6 +157,24 @@ int ScenariosCommand(const ScenariosFlags& flags) {
   return kExitOk;
 }
 
+Result<std::unique_ptr<Backend>> BackendForSpec(const std::string& spec,
+                                                const std::string& base_url, bool stream) {
+  BackendOptions options;
+  options.spec = spec;
+  options.base_url = base_url;
+  options.base_url_named = true;  // the flag or the provider's variable: the user's own choice
+  options.stream = stream;
+  auto parsed = ParseModelSpec(spec);
+  if (!parsed) return Unexpected{parsed.error()};
+  for (const BackendInfo& info : BackendTable()) {
+    if (parsed->first != info.provider) continue;
+    if (const char* key = std::getenv(info.api_key_env)) options.api_key = key;
+    const char* url = std::getenv(info.base_url_env);
+    if (options.base_url.empty() && url != nullptr) options.base_url = url;
+  }
+  return MakeBackend(options);
+}
+
 std::string VersionText() {
   return std::string("afbench ") + Version() + " (commit " + GitCommit() + ")";
 }

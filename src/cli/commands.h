@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "afbench/backend.h"
 #include "afbench/result.h"
 #include "afbench/store.h"
 
@@ -55,6 +56,12 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& path);
 
 /// "afbench 0.1.0 (commit abc123)".
 std::string VersionText();
+
+/// The Backend of a model spec that is not a Run's (judges, the paraphraser). The only place the
+/// CLI reads a provider's API key: from its environment variable, into memory. `base_url` (or the
+/// provider's URL variable) is the user's own choice, so the key is sent there.
+Result<std::unique_ptr<Backend>> BackendForSpec(const std::string& spec,
+                                                const std::string& base_url, bool stream);
 /// Where built-in scenarios are: `flag` if given, else $AFBENCH_SCENARIOS_DIR, else
 /// <exe>/../share/afbench/ scenarios when installed, else the source tree's scenarios/ (baked in at
 /// build time).

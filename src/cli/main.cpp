@@ -79,7 +79,8 @@ std::vector<Subcommand> Subcommands(CLI::App& app, Flags& f) {
        [&] { return ValidateClassifierCommand(f.validate, &g_cancel); }},
       {AddClassifiersCommand(app, f.classifiers),
        [&] { return ClassifiersCommand(f.classifiers); }},
-      {AddVariationsCommand(app, f.variations), [&] { return VariationsCommand(f.variations); }},
+      {AddVariationsCommand(app, f.variations),
+       [&] { return VariationsCommand(f.variations, &g_cancel); }},
       {AddOrganismCommand(app, f.organism), [&] { return OrganismCommand(f.organism); }},
       {AddPowerCommand(app, f.power, f.common), [&] { return PowerCommand(f.power, f.common); }},
   };

@@ -166,7 +166,8 @@ int Diff(const VariationsFlags& flags) {
 }  // namespace
 
 CLI::App* AddVariationsCommand(CLI::App& app, VariationsFlags& flags) {
-  CLI::App* command = app.add_subcommand("variations", "List, show and compare prompt variations");
+  CLI::App* command =
+      app.add_subcommand("variations", "List, show, compare and paraphrase prompt variations");
   command->require_subcommand(1);
   command->add_option("--variations-dir", flags.variations_dir, "Folder of variation files");
   command->add_option("--scenarios-dir", flags.scenarios_dir, "Folder of scenarios");
@@ -184,13 +185,15 @@ CLI::App* AddVariationsCommand(CLI::App& app, VariationsFlags& flags) {
   diff->add_option("--scenario", flags.scenario, "Scenario to render (default helpful-only)");
   diff->add_flag("--words", flags.words, "Show the changes word by word ([-cut-]{+added+})");
   diff->callback([&flags] { flags.action = "diff"; });
+  AddParaphraseCommand(*command, flags);
   return command;
 }
 
-int VariationsCommand(const VariationsFlags& flags) {
+int VariationsCommand(const VariationsFlags& flags, const std::atomic<bool>* cancel) {
   if (flags.action == "list") return List(flags);
   if (flags.action == "show") return Show(flags);
   if (flags.action == "diff") return Diff(flags);
+  if (flags.action == "paraphrase") return ParaphraseCommand(flags, cancel);
   return kExitUsage;
 }
 

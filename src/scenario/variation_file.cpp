@@ -279,11 +279,14 @@ Status ReadHeader(const FileContext& context, const YAML::Node& root, Variation&
 }
 
 Status ReadBody(const FileContext& context, const YAML::Node& root, Variation& variation) {
-  for (const char* field : {"variables", "defaults"}) {
+  for (const char* field : {"variables", "defaults", "provenance"}) {
     if (!root[field]) continue;
     auto values = ReadMap(context, root[field], field);
     if (!values) return Unexpected{values.error()};
-    (std::string(field) == "variables" ? variation.variables : variation.defaults) = *values;
+    const std::string name = field;
+    (name == "variables"  ? variation.variables
+     : name == "defaults" ? variation.defaults
+                          : variation.provenance) = *values;
   }
   auto patches = ReadPatches(context, root["patches"]);
   if (!patches) return Unexpected{patches.error()};
@@ -307,7 +310,7 @@ Result<Variation> ParseRoot(const FileContext& context, const YAML::Node& root,
                             const std::filesystem::path& path) {
   static const std::set<std::string> kKnown = {"name",      "family",   "description", "scenarios",
                                                "variables", "defaults", "patches",     "user_turn",
-                                               "protocol",  "paper"};
+                                               "protocol",  "paper",    "provenance"};
   if (!root.IsMap()) return Invalid(context, root, "a variation file must be a YAML map");
   AFBENCH_RETURN_IF_ERROR(CheckKeys(context, root, kKnown, "the variation"));
   Variation variation;

@@ -136,5 +136,87 @@ TEST(LoadVariations, UnknownNameListsTheKnownOnesAndRepeatsAreRejected) {
   EXPECT_FALSE(LoadVariations(dir, twice));
 }
 
+// Every field ParseVariation reads, compared (patch line numbers aside).
+void ExpectSameVariation(const Variation& a, const Variation& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.family, b.family);
+  EXPECT_EQ(a.description, b.description);
+  EXPECT_EQ(a.scenarios, b.scenarios);
+  EXPECT_EQ(a.variables, b.variables);
+  EXPECT_EQ(a.defaults, b.defaults);
+  EXPECT_EQ(a.provenance, b.provenance);
+  EXPECT_EQ(a.run.tier_tags, b.run.tier_tags);
+  EXPECT_EQ(a.run.no_cot, b.run.no_cot);
+  ASSERT_EQ(a.patches.size(), b.patches.size());
+  for (size_t i = 0; i < a.patches.size(); ++i) {
+    EXPECT_EQ(a.patches[i].op, b.patches[i].op) << a.name << " patch " << i;
+    EXPECT_EQ(a.patches[i].section, b.patches[i].section) << a.name << " patch " << i;
+    EXPECT_EQ(a.patches[i].target, b.patches[i].target) << a.name << " patch " << i;
+    EXPECT_EQ(a.patches[i].text, b.patches[i].text) << a.name << " patch " << i;
+    EXPECT_EQ(a.patches[i].scenarios, b.patches[i].scenarios) << a.name << " patch " << i;
+  }
+  ASSERT_EQ(a.paper.size(), b.paper.size());
+  for (size_t i = 0; i < a.paper.size(); ++i) {
+    EXPECT_EQ(a.paper[i].setting, b.paper[i].setting);
+    EXPECT_EQ(a.paper[i].row, b.paper[i].row);
+    EXPECT_EQ(a.paper[i].alignment_faking, b.paper[i].alignment_faking);
+    EXPECT_EQ(a.paper[i].compliance_gap, b.paper[i].compliance_gap);
+  }
+}
+
+// The library's files (tier tags, no_cot, paper rows, scenario-restricted patches) written back
+// read the same.
+TEST(VariationToYaml, EveryLibraryVariationReadsBackTheSame) {
+  auto all = ListVariations(testing::SourceDir() / "variations");
+  ASSERT_TRUE(all) << all.error().message;
+  for (const Variation& variation : *all) {
+    const std::string yaml = VariationToYaml(variation);
+    auto back = ParseVariation(yaml, variation.file);
+    ASSERT_TRUE(back) << variation.name << ": " << back.error().message << "\n" << yaml;
+    ExpectSameVariation(variation, *back);
+  }
+}
+
+// Texts that YAML would otherwise change (leading blanks and spaces, quotes, colons, a trailing
+// space, markup, non-ASCII text), every patch operation, an empty tier tag and the provenance map.
+TEST(VariationToYaml, KeepsTextsThatPlainYamlWouldChange) {
+  Variation variation;
+  variation.name = "written";
+  variation.description = "A: description with \"quotes\" and # hash";
+  variation.scenarios = {"helpful-only"};
+  variation.provenance = {{"generator", "openai/gpt-4o"}, {"seed", "7"}};
+  const std::vector<std::string> texts = {"\n\nStarts with blank lines",
+                                          " leading space and trailing space ",
+                                          "line one\nline two: {{company}}\n\n- bullet <OUTPUT>",
+                                          "caf\xC3\xA9 \xE2\x80\x94 dash", "- looks like a list"};
+  for (const std::string& text : texts) {
+    Patch patch;
+    patch.op = PatchOp::kAppend;
+    patch.section = "strategy";
+    patch.text = text;
+    variation.patches.push_back(patch);
+  }
+  // One patch of every operation, with the fields each carries.
+  for (int op = 0; op <= static_cast<int>(PatchOp::kAddSection); ++op) {
+    Patch patch;
+    patch.op = static_cast<PatchOp>(op);
+    patch.section = patch.op == PatchOp::kAddSection ? "new-section" : "strategy";
+    if (patch.op != PatchOp::kAppend && patch.op != PatchOp::kReplaceSection &&
+        patch.op != PatchOp::kDeleteSection) {
+      patch.target = patch.op == PatchOp::kAddSection ? "strategy" : "anchor text";
+    }
+    const bool has_text = patch.op != PatchOp::kDelete && patch.op != PatchOp::kDeleteLine &&
+                          patch.op != PatchOp::kDeleteSection;
+    if (has_text) patch.text = "text of " + std::string(PatchOpName(patch.op));
+    patch.scenarios = {"animal-welfare"};
+    variation.patches.push_back(patch);
+  }
+  variation.run.tier_tags = {{Tier::kFree, ""}, {Tier::kPaid, "<tag>x</tag>"}};
+  variation.run.no_cot = false;
+  auto back = ParseVariation(VariationToYaml(variation), "written.yaml");
+  ASSERT_TRUE(back) << back.error().message << "\n" << VariationToYaml(variation);
+  ExpectSameVariation(variation, *back);
+}
+
 }  // namespace
 }  // namespace afbench

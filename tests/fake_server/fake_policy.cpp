@@ -165,6 +165,22 @@ std::string VoteReplyText(const Conversation& conversation, uint64_t seed) {
          "</final_answer>";
 }
 
+// Paraphrase mode: a request in the format of variations/paraphrase/section.md gets the part back
+// unchanged but for a lead-in, inside <paraphrased> tags (it keeps every tag, placeholder and
+// word).
+constexpr std::string_view kPartStart = "======== PROMPT PART START ========\n";
+constexpr std::string_view kPartEnd = "\n======== PROMPT PART END ========";
+
+std::optional<std::string> ParaphraseReplyText(const Conversation& conversation) {
+  const std::string* last = LastUserMessage(conversation);
+  if (last == nullptr) return std::nullopt;
+  const size_t start = last->find(kPartStart);
+  const size_t end = last->find(kPartEnd);
+  if (start == std::string::npos || end == std::string::npos || end < start) return std::nullopt;
+  const size_t begin = start + kPartStart.size();
+  return "<paraphrased>\nIn other words: " + last->substr(begin, end - begin) + "\n</paraphrased>";
+}
+
 FakeReply JudgeReply(const Conversation& conversation, std::string text) {
   FakeReply reply;
   reply.turn = 1;
@@ -206,6 +222,9 @@ FakeReply Reply(const FakeRequest& request, const PolicyOptions& options) {
   if (IsJudgeRequest(conversation)) return JudgeReply(conversation, JudgeReplyText(conversation));
   if (IsVoteRequest(conversation)) {
     return JudgeReply(conversation, VoteReplyText(conversation, request.seed));
+  }
+  if (auto paraphrase = ParaphraseReplyText(conversation)) {
+    return JudgeReply(conversation, std::move(*paraphrase));
   }
   const std::string* first = FirstUserMessage(conversation);
   const std::string* last = LastUserMessage(conversation);
