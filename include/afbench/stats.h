@@ -148,6 +148,10 @@ struct PowerAssumptions {
   double power = 0.8;   ///< Probability of detecting the gap when it is there.
 };
 
+/// Whether a gap (a share, either sign) can exist with `discordant` pairs differing: nonzero,
+/// finite and |gap| <= discordant (up to rounding). Every power function refuses the others.
+bool GapFitsDiscordant(double gap, double discordant);
+
 /// The largest number of pairs whose exact power is computed (the cost grows as pairs^1.5).
 constexpr int64_t kMaxExactPowerPairs = 200'000;
 

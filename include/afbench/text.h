@@ -11,4 +11,8 @@ namespace afbench {
 /// rather than starting an empty one; "" has no lines.
 std::vector<std::string> SplitLines(std::string_view text);
 
+/// A share as percentage points with one decimal, sign dropped: 0.031 -> "3.1" (for "a 3.1-point
+/// gap").
+std::string PointsText(double share);
+
 }  // namespace afbench

@@ -7,6 +7,7 @@
 
 #include "afbench/stats.h"
 #include "afbench/summary.h"
+#include "afbench/text.h"
 #include "exit_codes.h"
 
 namespace afbench::cli {
@@ -38,12 +39,6 @@ Status ValidateFlags(const PowerFlags& flags) {
     return PowerError("--discordant/--run", "give one: the run's pairs give the discordant share");
   }
   return {};
-}
-
-std::string Points(double share) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f", 100 * std::abs(share));
-  return buffer;
 }
 
 // What the answer assumes, and the pilot Run's pairs when they supplied it.
@@ -85,9 +80,9 @@ Result<Design> DesignFromFlags(const PowerFlags& flags, const CommonOptions& com
     design.pilot = *pilot;
   }
   if (design.gap && *design.gap == 0) return PowerError("--gap", "the pilot run's gap is 0");
-  if (design.gap && std::abs(*design.gap) > design.assumptions.discordant + 1e-12) {
+  if (design.gap && !GapFitsDiscordant(*design.gap, design.assumptions.discordant)) {
     return PowerError("--gap", "larger than the discordant share " +
-                                   Points(design.assumptions.discordant) +
+                                   PointsText(design.assumptions.discordant) +
                                    "%: a gap cannot exceed the share of pairs that differ");
   }
   return design;
@@ -128,7 +123,7 @@ std::string DesignText(const Design& d, const PowerFlags& flags) {
                 "McNemar's paired test, two-sided alpha %.3g, %.0f%% power, discordant share "
                 "%s%%",
                 d.assumptions.alpha, 100 * d.assumptions.power,
-                Points(d.assumptions.discordant).c_str());
+                PointsText(d.assumptions.discordant).c_str());
   std::string out = line;
   if (d.pilot) {
     const PairedCounts& c = d.pilot->paired.counts;
@@ -160,7 +155,7 @@ int PairsForGap(const Design& d, const PowerFlags& flags) {
     return kExitOk;
   }
   std::string text = DesignText(d, flags);
-  text += "a " + Points(gap) + "-point gap needs " + std::to_string(*pairs) +
+  text += "a " + PointsText(gap) + "-point gap needs " + std::to_string(*pairs) +
           " pairs (Connor 1987); exact power there: " + Percent(power_at) + "\n";
   text += "the exact test reaches the power at " +
           (exact ? std::to_string(*exact) + " pairs" : Percent(std::nullopt)) + "\n";
@@ -189,10 +184,10 @@ int GapForPairs(const Design& d, const PowerFlags& flags) {
     text += std::to_string(pairs) +
             " pairs detect no gap, not even one of the whole discordant share\n";
   } else {
-    text += std::to_string(pairs) + " pairs detect gaps of " + Points(*gap) +
+    text += std::to_string(pairs) + " pairs detect gaps of " + PointsText(*gap) +
             " points or more (Connor 1987); exact power there: " + Percent(power_at) + "\n";
     text += "the exact test detects gaps of " +
-            (exact ? Points(*exact) + " points or more" : Percent(std::nullopt)) + "\n";
+            (exact ? PointsText(*exact) + " points or more" : Percent(std::nullopt)) + "\n";
   }
   std::fputs(text.c_str(), stdout);
   return kExitOk;

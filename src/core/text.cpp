@@ -1,5 +1,8 @@
 #include "afbench/text.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace afbench {
 
 std::vector<std::string> SplitLines(std::string_view text) {
@@ -12,6 +15,12 @@ std::vector<std::string> SplitLines(std::string_view text) {
     start = end + 1;
   }
   return lines;
+}
+
+std::string PointsText(double share) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", 100 * std::abs(share));
+  return buffer;
 }
 
 }  // namespace afbench

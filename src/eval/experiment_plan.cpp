@@ -6,6 +6,7 @@
 #include "afbench/experiment_run.h"
 #include "afbench/hash.h"
 #include "afbench/judges.h"
+#include "afbench/text.h"
 
 namespace afbench {
 namespace {
@@ -86,16 +87,11 @@ Result<CellPlan> PlanCell(const ExperimentCell& cell, RunSpec spec, const RunCon
   return out;
 }
 
-std::string Points(double share) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f", 100 * share);
-  return buffer;
-}
-
 std::string SmallCellWarning(const CellPlan& plan, int64_t pairs, const PowerCheck& check) {
   const auto smallest = SmallestDetectableGap(pairs, check.assumptions);
-  const std::string what = smallest ? "detect only gaps of " + Points(*smallest) + " points or more"
-                                    : "are too few to detect any gap";
+  const std::string what = smallest
+                               ? "detect only gaps of " + PointsText(*smallest) + " points or more"
+                               : "are too few to detect any gap";
   return "warning: cell '" + plan.cell.key + "': " + WithThousands(pairs) + " pairs " + what + "\n";
 }
 
@@ -115,7 +111,8 @@ std::string PowerLines(const std::vector<CellPlan>& plans, const PowerCheck& che
   std::snprintf(line, sizeof(line),
                 "power: McNemar's paired test at alpha %.3g with %.0f%% power, assuming %s%% of "
                 "pairs differ between the tiers: a %s-point gap needs %s pairs%s\n",
-                a.alpha, 100 * a.power, Points(a.discordant).c_str(), Points(check.gap).c_str(),
+                a.alpha, 100 * a.power, PointsText(a.discordant).c_str(),
+                PointsText(check.gap).c_str(),
                 needed ? WithThousands(*needed).c_str() : "more than any",
                 warnings.empty() ? "; every cell has them" : "");
   return line + warnings;

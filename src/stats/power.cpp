@@ -23,10 +23,6 @@ bool Valid(const PowerAssumptions& a) {
          a.power < 1 && a.power > a.alpha;
 }
 
-bool ValidGap(double gap, double discordant) {
-  return std::isfinite(gap) && gap != 0 && std::abs(gap) <= discordant + kRounding;
-}
-
 // Connor (1987): the pairs for |delta| at the assumptions' level and power, unrounded.
 double ConnorPairs(double delta, const PowerAssumptions& a) {
   const double z_alpha = NormalQuantile(1 - a.alpha / 2);
@@ -136,6 +132,10 @@ struct PowerSearch {
 
 }  // namespace
 
+bool GapFitsDiscordant(double gap, double discordant) {
+  return std::isfinite(gap) && gap != 0 && std::abs(gap) <= discordant + kRounding;
+}
+
 double NormalQuantile(double p) {
   if (!(p >= 0 && p <= 1)) return std::nan("");
   if (p == 0) return -INFINITY;
@@ -149,7 +149,7 @@ double NormalQuantile(double p) {
 }
 
 std::optional<int64_t> PairsToDetectGap(double gap, const PowerAssumptions& assumptions) {
-  if (!Valid(assumptions) || !ValidGap(gap, assumptions.discordant)) return std::nullopt;
+  if (!Valid(assumptions) || !GapFitsDiscordant(gap, assumptions.discordant)) return std::nullopt;
   const double pairs = std::ceil(ConnorPairs(std::abs(gap), assumptions) - 1e-9);
   if (!(pairs < 1e15)) return std::nullopt;
   return std::max<int64_t>(1, static_cast<int64_t>(pairs));
