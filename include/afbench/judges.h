@@ -64,9 +64,9 @@ struct ClassifierInfo {
   const char* version;      ///< Stored in Label::classifier_version.
   const char* description;  ///< One line for `afbench classifiers`.
   ClassifierMeasure measure;
-  bool needs_judge;        ///< True for LLM judges (they need --judge).
-  double threshold;        ///< Label::score >= threshold is the classifier's yes.
-  bool votes;              ///< A majority vote: JudgeOptions::votes requests per Sample.
+  bool needs_judge;  ///< True for LLM judges (they need --judge).
+  double threshold;  ///< Label::score >= threshold is the classifier's yes.
+  bool votes;  ///< A majority vote: JudgeOptions::votes requests per Sample (the judge reads it).
   const char* prompt_dir;  ///< Folder under the classifiers dir with its data files ("" if none).
   ClassifierFactory make;  ///< Builds it (reads its data files, so a bad file fails up front).
 };

@@ -24,7 +24,6 @@
 namespace afbench {
 
 struct ParaphraseOptions {
-  ScenarioOptions scenario;
   int count = 8;  ///< Paraphrased variants (the paper ran 8).
   /// The request: a template whose one {{section}} is replaced by the section's text.
   std::string prompt;
@@ -48,10 +47,11 @@ struct ParaphraseResult {
 std::vector<std::string> ParaphraseNames(const std::string& scenario_name,
                                          const ParaphraseOptions& options);
 
-/// Paraphrases `options.count` variants of the scenario. Fails on a scenario that cannot load, an
+/// Paraphrases `options.count` variants of `scenario` (as LoadScenario rendered it). Fails on an
 /// external system prompt (it has no sections), a prompt without {{section}}, a call that fails or
 /// a section whose every reply was refused.
-Result<ParaphraseResult> ParaphraseScenario(const ParaphraseOptions& options, ModelClient& client);
+Result<ParaphraseResult> ParaphraseScenario(const Scenario& scenario,
+                                            const ParaphraseOptions& options, ModelClient& client);
 
 /// Why `paraphrase` cannot stand for `original`, or nullopt when it can: a tag or placeholder of
 /// the original missing, a placeholder added, or fewer than min_word_ratio of its words.

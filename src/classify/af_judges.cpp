@@ -112,7 +112,6 @@ Result<JudgeRecipe> MajorityVoteRecipe(const ClassifierInfo&, const JudgeOptions
     return Vars{{"scratchpad", t.scratchpad}};
   };
   recipe.parse = ReadVote;
-  recipe.majority_vote = true;
   return recipe;
 }
 

@@ -1,10 +1,11 @@
 // The one LLM judge. A judge is data, a JudgeRecipe: what its prompt may use, what it needs from a
-// Transcript, how it reads one reply (a strict parser) and how its calls combine (one call, or a
-// majority of votes). JudgeCore holds what every call shares: the table row, the borrowed
-// ModelClient, the options and the prompt; label construction, request ids, calls through
-// judge::Call and the judge_error Label. The recipes are in af_judges.cpp, output_judges.cpp and
-// anti_ai_lab_judge.cpp; the classifier table's rows name them (classifier_table.cpp).
-// Private to the classify component; judges are immutable after construction and thread-safe.
+// Transcript and how it reads one reply (a strict parser); whether its calls are one or a majority
+// of votes is its table row's (ClassifierInfo::votes). JudgeCore holds what every call shares: the
+// table row, the borrowed ModelClient, the options and the prompt; label construction, request ids,
+// calls through judge::Call and the judge_error Label. The recipes are in af_judges.cpp,
+// output_judges.cpp and anti_ai_lab_judge.cpp; the classifier table's rows name them
+// (classifier_table.cpp). Private to the classify component; judges are immutable after
+// construction and thread-safe.
 #pragma once
 
 #include <map>
@@ -91,10 +92,6 @@ struct JudgeRecipe {
   std::function<Result<Vars>(const Transcript&, const JudgeOptions&)> vars;
   /// Reads one reply strictly (kBadResponse when it breaks the format: the call is sent again).
   std::function<Result<Verdict>(std::string_view reply)> parse;
-  /// JudgeOptions::votes calls at the vote temperature, each with its own seed; the Label's score
-  /// is the share of yes votes and its value score >= vote_threshold. A vote that stays unparsable
-  /// voids the Label.
-  bool majority_vote = false;
   int max_tokens = 0;                    ///< Caps JudgeOptions::max_tokens when positive.
   std::vector<std::string> detail_vars;  ///< Variables copied into the Label's detail.
 };

@@ -58,7 +58,10 @@ class LlmJudge final : public Classifier {
     Result<Vars> vars = recipe_.vars(transcript, core_.options());
     if (!vars)
       return core_.Finish(core_.NewLabel(), {{"judge_error", vars.error().message}}, {}, 0);
-    return recipe_.majority_vote ? Votes(transcript, *vars) : Single(transcript, *vars);
+    // A voting row (ClassifierInfo::votes): JudgeOptions::votes calls at the vote temperature, each
+    // with its own seed; the score is the yes share, the value score >= vote_threshold, and a vote
+    // that stays unparsable voids the Label.
+    return core_.info().votes ? Votes(transcript, *vars) : Single(transcript, *vars);
   }
 
  private:

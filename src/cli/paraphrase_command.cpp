@@ -40,8 +40,6 @@ Status WriteFile(const std::filesystem::path& path, const std::string& text) {
 
 ParaphraseOptions OptionsOf(const VariationsFlags& flags, std::string prompt) {
   ParaphraseOptions options;
-  options.scenario.name_or_path = flags.scenario.empty() ? "helpful-only" : flags.scenario;
-  options.scenario.scenarios_dir = ResolveScenariosDir(flags.scenarios_dir);
   options.count = flags.count;
   options.prompt = std::move(prompt);
   options.generator = flags.model;
@@ -83,12 +81,11 @@ void AddParaphraseCommand(CLI::App& variations, VariationsFlags& flags) {
 
 // The files are checked before any request, so nothing is paid for that could not be written.
 Result<std::vector<std::filesystem::path>> TargetFiles(const VariationsFlags& flags,
+                                                       const std::string& scenario,
                                                        const ParaphraseOptions& options,
                                                        const std::filesystem::path& out) {
-  auto scenario = LoadScenario(options.scenario);
-  if (!scenario) return Unexpected{scenario.error()};
   std::vector<std::filesystem::path> files;
-  for (const std::string& name : ParaphraseNames(scenario->name, options)) {
+  for (const std::string& name : ParaphraseNames(scenario, options)) {
     files.push_back(out / (name + ".yaml"));
   }
   AFBENCH_RETURN_IF_ERROR(CheckTargets(files, flags.force));
@@ -101,8 +98,13 @@ int ParaphraseCommand(const VariationsFlags& flags, const std::atomic<bool>* can
                                                      : std::filesystem::path(flags.prompt_file));
   if (!prompt) return ReportError(prompt.error());
   const ParaphraseOptions options = OptionsOf(flags, std::move(*prompt));
+  ScenarioOptions scenario_options;
+  scenario_options.name_or_path = flags.scenario.empty() ? "helpful-only" : flags.scenario;
+  scenario_options.scenarios_dir = ResolveScenariosDir(flags.scenarios_dir);
+  auto scenario = LoadScenario(scenario_options);
+  if (!scenario) return ReportError(scenario.error());
   auto files =
-      TargetFiles(flags, options,
+      TargetFiles(flags, scenario->name, options,
                   flags.out_dir.empty() ? variations_dir : std::filesystem::path(flags.out_dir));
   if (!files) return ReportError(files.error());
   auto backend = BackendForSpec(flags.model, flags.base_url, false);
@@ -111,7 +113,7 @@ int ParaphraseCommand(const VariationsFlags& flags, const std::atomic<bool>* can
   client_options.model = flags.model;
   client_options.cancel = cancel;
   ModelClient client(**backend, client_options);
-  auto result = ParaphraseScenario(options, client);
+  auto result = ParaphraseScenario(*scenario, options, client);
   if (!result) return ReportError(result.error());
   for (size_t i = 0; i < files->size(); ++i) {
     const std::filesystem::path& file = (*files)[i];

@@ -169,28 +169,27 @@ std::optional<std::string> CheckParaphrase(std::string_view original, std::strin
   return std::nullopt;
 }
 
-Result<ParaphraseResult> ParaphraseScenario(const ParaphraseOptions& options, ModelClient& client) {
+Result<ParaphraseResult> ParaphraseScenario(const Scenario& scenario,
+                                            const ParaphraseOptions& options, ModelClient& client) {
   if (options.prompt.find(kSectionSlot) == std::string::npos) {
     return Fail(ErrorKind::kInvalidInput, "paraphrase: the prompt has no {{section}}");
   }
   if (options.count < 1 || options.max_attempts < 1) {
     return Fail(ErrorKind::kInvalidInput, "paraphrase: -n and --max-attempts must be at least 1");
   }
-  auto scenario = LoadScenario(options.scenario);
-  if (!scenario) return Unexpected{scenario.error()};
-  if (scenario->sections.empty()) {
+  if (scenario.sections.empty()) {
     return Fail(ErrorKind::kInvalidInput,
                 "paraphrase: an external system prompt has no sections to paraphrase");
   }
   ParaphraseResult result;
   for (int variant = 0; variant < options.count; ++variant) {
-    Variation variation = NewVariation(options, *scenario, variant);
-    for (size_t i = 0; i < scenario->sections.size(); ++i) {
-      const auto& [name, text] = scenario->sections[i];
+    Variation variation = NewVariation(options, scenario, variant);
+    for (size_t i = 0; i < scenario.sections.size(); ++i) {
+      const auto& [name, text] = scenario.sections[i];
       if (name == "examples") continue;  // the few-shot transcripts stay as they are
-      const std::string original = Templated(text, scenario->variables);
+      const std::string original = Templated(text, scenario.variables);
       auto paraphrase =
-          ParaphraseSection({options, scenario->name, variant, i, name, original}, client, result);
+          ParaphraseSection({options, scenario.name, variant, i, name, original}, client, result);
       if (!paraphrase) return Unexpected{paraphrase.error()};
       Patch patch;
       patch.op = PatchOp::kReplaceSection;

@@ -47,10 +47,21 @@ std::string Reworded(const std::string& section) {
   return "<paraphrased>\nPut differently: " + section + "\n</paraphrased>";
 }
 
+ScenarioOptions HelpfulOnlyOptions() {
+  ScenarioOptions options;
+  options.name_or_path = "helpful-only";
+  options.scenarios_dir = testing::SourceDir() / "scenarios";
+  return options;
+}
+
+Scenario HelpfulOnly() {
+  auto scenario = LoadScenario(HelpfulOnlyOptions());
+  EXPECT_TRUE(scenario) << scenario.error().message;
+  return scenario.value_or(Scenario{});
+}
+
 ParaphraseOptions Options(int count) {
   ParaphraseOptions options;
-  options.scenario.name_or_path = "helpful-only";
-  options.scenario.scenarios_dir = testing::SourceDir() / "scenarios";
   auto prompt = std::ifstream(testing::SourceDir() / "variations/paraphrase/section.md");
   options.prompt.assign(std::istreambuf_iterator<char>(prompt), {});
   options.count = count;
@@ -69,7 +80,7 @@ ModelClientOptions FastOptions() {
 TEST(ParaphraseScenario, WritesOrdinaryVariationsThatLoadAndKeepThePlaceholders) {
   RewritingBackend backend([](const std::string& section, int) { return Reworded(section); });
   ModelClient client(backend, FastOptions());
-  auto result = ParaphraseScenario(Options(2), client);
+  auto result = ParaphraseScenario(HelpfulOnly(), Options(2), client);
   ASSERT_TRUE(result) << result.error().message;
   ASSERT_EQ(result->variations.size(), 2u);
   EXPECT_EQ(result->rejected, 0);
@@ -97,8 +108,7 @@ TEST(ParaphraseScenario, WritesOrdinaryVariationsThatLoadAndKeepThePlaceholders)
                                std::vector<std::string>{"company-openai"});
   ASSERT_TRUE(openai) << openai.error().message;
   const std::vector<Variation> both = {*back, (*openai)[0]};
-  ScenarioOptions scenario = Options(1).scenario;
-  auto varied = LoadVariedScenario(scenario, both);
+  auto varied = LoadVariedScenario(HelpfulOnlyOptions(), both);
   ASSERT_TRUE(varied) << varied.error().message;
   const std::string& prompt = varied->scenario.system_prompt;
   EXPECT_NE(prompt.find("Put differently: OpenAI created you."), std::string::npos) << prompt;
@@ -112,7 +122,7 @@ TEST(ParaphraseScenario, AsksAgainWhenAReplyLosesATagOrIsTooShort) {
     return Reworded(section);
   });
   ModelClient client(backend, FastOptions());
-  auto result = ParaphraseScenario(Options(1), client);
+  auto result = ParaphraseScenario(HelpfulOnly(), Options(1), client);
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->rejected, 2);
   EXPECT_EQ(result->requests, 9);  // 7 sections, the first asked three times
@@ -125,7 +135,7 @@ TEST(ParaphraseScenario, FailsNamingTheSectionWhenEveryReplyIsRefused) {
   ModelClient client(backend, FastOptions());
   ParaphraseOptions options = Options(1);
   options.max_attempts = 2;
-  auto result = ParaphraseScenario(options, client);
+  auto result = ParaphraseScenario(HelpfulOnly(), options, client);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().kind, ErrorKind::kBadResponse);
   EXPECT_NE(result.error().message.find("section 'identity'"), std::string::npos)
@@ -133,7 +143,8 @@ TEST(ParaphraseScenario, FailsNamingTheSectionWhenEveryReplyIsRefused) {
   EXPECT_EQ(backend.ids().size(), 2u);
 
   options.prompt = "no slot";
-  EXPECT_EQ(ParaphraseScenario(options, client).error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(ParaphraseScenario(HelpfulOnly(), options, client).error().kind,
+            ErrorKind::kInvalidInput);
 }
 
 TEST(CheckParaphrase, RefusesLostTagsLostOrAddedPlaceholdersAndShortTexts) {
